@@ -1,0 +1,35 @@
+/**
+ * @lakehouse-contracts/runtime: a Spark Connect client for Node.js, and the runtime that protoc-gen-lakehouse's
+ * generated record classes call.
+ */
+export { batchToRows, type Row } from "./arrow/rows.js";
+export { Decimal } from "./decimal.js";
+export {
+  AuthError,
+  CancelledError,
+  ConnectionError,
+  ConnectionStringError,
+  InvalidArgumentError,
+  isLakehouseError,
+  isSparkError,
+  LakehouseError,
+  type LakehouseErrorCode,
+  ProtocolError,
+  SparkError,
+} from "./errors.js";
+export { Secret } from "./secret.js";
+export { RuntimeConfig } from "./spark/config.js";
+export {
+  type ConnectionConfig,
+  DEFAULT_PORT,
+  describeConnection,
+  parseConnectionString,
+} from "./spark/connection-string.js";
+export { DataFrame, type QueryOptions } from "./spark/dataframe.js";
+export type { ExecuteOptions } from "./spark/execute.js";
+export { type SqlValue, toLiteral } from "./spark/literals.js";
+export type { SqlParams } from "./spark/relations.js";
+export { DEFAULT_RETRY_POLICY, NO_BACKOFF_RETRY_POLICY, type RetryPolicy } from "./spark/retry.js";
+export { type SessionOptions, SparkSession } from "./spark/session.js";
+export type { IssuedToken, TokenProvider } from "./spark/token-provider.js";
+export { DataFrameWriter, type SaveMode } from "./spark/writer.js";

@@ -1,0 +1,125 @@
+/**
+ * A lazy, immutable query plan bound to a session. Nothing runs until a result is asked for: `toArrow()` and
+ * `collect()` buffer the result; `batches()` and `rows()` stream it with back-pressure (a slow consumer pauses the
+ * server), so results larger than memory can be read in constant memory.
+ */
+import type { RecordBatch, Schema, Table } from "apache-arrow";
+import { decodeIpcStream, tableFromBatches } from "../arrow/ipc.js";
+import { batchToRows, type Row } from "../arrow/rows.js";
+import { ProtocolError } from "../errors.js";
+import type { DataType } from "../gen/spark/connect/types_pb.js";
+import type { ExecuteOptions } from "./execute.js";
+import type { ExpressionInit, RelationInit } from "./relations.js";
+import * as rel from "./relations.js";
+import type { SparkSession } from "./session.js";
+import { DataFrameWriter } from "./writer.js";
+
+export type QueryOptions = Pick<ExecuteOptions, "signal" | "tags">;
+
+export class DataFrame {
+  constructor(
+    readonly session: SparkSession,
+    readonly relation: RelationInit,
+  ) {}
+
+  /** Each Arrow record batch of the result as the server sends it, pulled on demand. */
+  async *batches(options: QueryOptions = {}): AsyncGenerator<RecordBatch, void, undefined> {
+    for await (const decoded of this.#ipcStreams(options)) yield* decoded.batches;
+  }
+
+  /** Each row as a plain object (see `arrow/rows.ts` for the value types), pulled on demand. */
+  async *rows(options: QueryOptions = {}): AsyncGenerator<Row, void, undefined> {
+    for await (const batch of this.batches(options)) yield* batchToRows(batch);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Row> {
+    return this.rows();
+  }
+
+  /** The whole result as one apache-arrow Table (buffered in memory). */
+  async toArrow(options: QueryOptions = {}): Promise<Table> {
+    let schema: Schema | undefined;
+    const batches: RecordBatch[] = [];
+    for await (const decoded of this.#ipcStreams(options)) {
+      schema ??= decoded.schema;
+      batches.push(...decoded.batches);
+    }
+    if (!schema) throw new ProtocolError("the server sent no Arrow batch, not even an empty one");
+    return tableFromBatches(schema, batches);
+  }
+
+  /** The whole result as plain rows (buffered in memory). */
+  async collect(options: QueryOptions = {}): Promise<Row[]> {
+    const rows: Row[] = [];
+    for await (const row of this.rows(options)) rows.push(row);
+    return rows;
+  }
+
+  async count(options: QueryOptions = {}): Promise<bigint> {
+    const [row] = await this.#derive(rel.countAll(this.relation)).collect(options);
+    return row?.count as bigint;
+  }
+
+  /** The result's schema as Spark reports it (AnalyzePlan), without running the query. */
+  schema(options: QueryOptions = {}): Promise<DataType> {
+    return this.session.analyzeSchema(this.relation, options);
+  }
+
+  select(...columns: (string | ExpressionInit)[]): DataFrame {
+    return this.#derive(
+      rel.project(
+        this.relation,
+        columns.map((c) => (typeof c === "string" ? rel.column(c) : c)),
+      ),
+    );
+  }
+
+  /** Keep rows matching a structured expression, or a SQL condition string parsed by the server. */
+  filter(condition: string | ExpressionInit): DataFrame {
+    const expr = typeof condition === "string" ? rel.sqlExpression(condition) : condition;
+    return this.#derive(rel.filter(this.relation, expr));
+  }
+
+  where(condition: string | ExpressionInit): DataFrame {
+    return this.filter(condition);
+  }
+
+  limit(n: number): DataFrame {
+    return this.#derive(rel.limit(this.relation, n));
+  }
+
+  toDF(...columnNames: string[]): DataFrame {
+    return this.#derive(rel.toDF(this.relation, columnNames));
+  }
+
+  withColumnsRenamed(renames: Readonly<Record<string, string>>): DataFrame {
+    return this.#derive(rel.withColumnsRenamed(this.relation, renames));
+  }
+
+  /** Register the plan as a session-scoped temporary view. */
+  async createOrReplaceTempView(name: string, options: QueryOptions = {}): Promise<void> {
+    await this.session.executeCommand(
+      {
+        commandType: {
+          case: "createDataframeView",
+          value: { input: this.relation, name, isGlobal: false, replace: true },
+        },
+      },
+      options,
+    );
+  }
+
+  get write(): DataFrameWriter {
+    return new DataFrameWriter(this);
+  }
+
+  #derive(relation: RelationInit): DataFrame {
+    return new DataFrame(this.session, relation);
+  }
+
+  async *#ipcStreams(options: QueryOptions) {
+    for await (const response of this.session.execute({ opType: { case: "root", value: this.relation } }, options)) {
+      if (response.responseType.case === "arrowBatch") yield decodeIpcStream(response.responseType.value.data);
+    }
+  }
+}

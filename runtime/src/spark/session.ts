@@ -1,0 +1,254 @@
+/**
+ * A Spark Connect session: `SparkSession.connect("sc://…")` (or `SPARK_REMOTE`), SQL with bound parameters,
+ * DataFrames from tables, ranges and Arrow data, session configuration, and `close()`.
+ */
+import { randomUUID } from "node:crypto";
+import { userInfo } from "node:os";
+import type { Message, MessageInitShape } from "@bufbuild/protobuf";
+import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
+import type { ChannelOptions } from "@grpc/grpc-js";
+import type { Table } from "apache-arrow";
+import { encodeIpcStream } from "../arrow/ipc.js";
+import { ConnectionStringError, InvalidArgumentError, ProtocolError } from "../errors.js";
+import { type ExecutePlanResponse, type PlanSchema, SparkConnectService } from "../gen/spark/connect/base_pb.js";
+import type { CommandSchema } from "../gen/spark/connect/commands_pb.js";
+import type { DataType } from "../gen/spark/connect/types_pb.js";
+import { VERSION } from "../version.js";
+import type { ClientContext } from "./client-context.js";
+import { requestHeader } from "./client-context.js";
+import { RuntimeConfig } from "./config.js";
+import { type ConnectionConfig, describeConnection, parseConnectionString } from "./connection-string.js";
+import { DataFrame, type QueryOptions } from "./dataframe.js";
+import { type ExecuteOptions, executePlan } from "./execute.js";
+import type { RelationInit, SqlParams } from "./relations.js";
+import * as rel from "./relations.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from "./retry.js";
+import { CachedToken, staticToken, type TokenProvider } from "./token-provider.js";
+import { type CallConfig, type RpcMethod, Transport } from "./transport.js";
+
+export interface SessionOptions {
+  /** Supplies (and refreshes) bearer tokens; overrides a `token` in the connection string. */
+  tokenProvider?: TokenProvider | undefined;
+  /** PEM CA certificate(s) to trust instead of the system roots. */
+  caCertificate?: Uint8Array | undefined;
+  retryPolicy?: RetryPolicy | undefined;
+  /** Prepended to the client's own user agent. */
+  userAgent?: string | undefined;
+  /** Extra grpc-js channel options. */
+  channelOptions?: ChannelOptions | undefined;
+  /** Check the server answers (and accepts the credentials) before `connect()` resolves. Default true. */
+  verify?: boolean | undefined;
+}
+
+const rpc = SparkConnectService.method;
+
+export class SparkSession {
+  readonly #context: ClientContext;
+  readonly #description: string;
+  #closed = false;
+  #version: string | undefined;
+  readonly conf: RuntimeConfig;
+
+  private constructor(context: ClientContext, description: string) {
+    this.#context = context;
+    this.#description = description;
+    this.conf = new RuntimeConfig(this);
+  }
+
+  /**
+   * Connect to `remote` (a `sc://` string), or to `SPARK_REMOTE` when none is given.
+   * @example const spark = await SparkSession.connect("sc://localhost:15002");
+   */
+  static async connect(remote?: string | ConnectionConfig, options: SessionOptions = {}): Promise<SparkSession> {
+    const source = remote ?? process.env.SPARK_REMOTE;
+    if (source === undefined || source === "") {
+      throw new ConnectionStringError("no Spark Connect server given: pass a sc:// string or set SPARK_REMOTE");
+    }
+    const config = typeof source === "string" ? parseConnectionString(source) : source;
+    const provider = options.tokenProvider ?? (config.token ? staticToken(config.token) : undefined);
+    const userAgent = [
+      options.userAgent ?? config.userAgent,
+      `lakehouse-contracts/${VERSION}`,
+      `node/${process.version}`,
+    ]
+      .filter(Boolean)
+      .join(" ");
+    const transport = new Transport({
+      host: config.host,
+      port: config.port,
+      useSsl: config.useSsl,
+      caCertificate: options.caCertificate,
+      headers: config.headers,
+      token: provider ? new CachedToken(provider) : undefined,
+      userAgent,
+      maxMessageSize: config.grpcMaxMessageSize,
+      channelOptions: options.channelOptions,
+    });
+    const context: ClientContext = {
+      transport,
+      sessionId: config.sessionId ?? randomUUID(),
+      userContext: { userId: config.userId ?? defaultUser(), userName: config.userId ?? defaultUser() },
+      clientType: userAgent,
+      retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      serverSideSessionId: undefined,
+    };
+    const session = new SparkSession(context, describeConnection(config));
+    if (options.verify ?? true) {
+      try {
+        await session.version();
+      } catch (error) {
+        transport.close();
+        throw error;
+      }
+    }
+    return session;
+  }
+
+  get sessionId(): string {
+    return this.#context.sessionId;
+  }
+
+  /** `sc://host:port`, never with credentials. */
+  toString(): string {
+    return `SparkSession(${this.#description}, session ${this.sessionId})`;
+  }
+
+  /** The server's Spark version, e.g. "4.2.0". */
+  async version(options: CallConfig = {}): Promise<string> {
+    if (this.#version) return this.#version;
+    const response = await this.unary(
+      rpc.analyzePlan,
+      { ...this.#header(), analyze: { case: "sparkVersion", value: {} } },
+      options,
+    );
+    if (response.result.case !== "sparkVersion")
+      throw new ProtocolError("AnalyzePlan did not return the Spark version");
+    this.#version = response.result.value.version;
+    return this.#version;
+  }
+
+  /**
+   * Run SQL with bound parameters and return its result as a DataFrame. Like pyspark, the statement is executed
+   * now (so DDL and DML take effect), and a query's DataFrame re-runs lazily when read.
+   * @example await spark.sql("SELECT * FROM t WHERE id = :id", { id: 42n })
+   */
+  async sql(query: string, params?: SqlParams, options: QueryOptions = {}): Promise<DataFrame> {
+    const responses = await this.executeCommand(
+      { commandType: { case: "sqlCommand", value: { input: rel.sqlRelation(query, params) } } },
+      options,
+    );
+    for (const response of responses) {
+      if (response.responseType.case === "sqlCommandResult" && response.responseType.value.relation) {
+        return new DataFrame(this, response.responseType.value.relation);
+      }
+    }
+    throw new ProtocolError("the server returned no result relation for the SQL command");
+  }
+
+  table(name: string): DataFrame {
+    return new DataFrame(this, rel.namedTable(name));
+  }
+
+  /** Read files or a table by data source, e.g. `read("delta", ["/path/to/table"])`. */
+  read(format: string, paths: readonly string[], options: Record<string, string> = {}): DataFrame {
+    return new DataFrame(this, rel.dataSource(format, paths, options));
+  }
+
+  range(start: number | bigint, end?: number | bigint, step: number | bigint = 1, numPartitions?: number): DataFrame {
+    const [from, to] = end === undefined ? [0n, BigInt(start)] : [BigInt(start), BigInt(end)];
+    if (BigInt(step) === 0n) throw new InvalidArgumentError("range: step must not be 0");
+    return new DataFrame(this, rel.range(from, to, BigInt(step), numPartitions));
+  }
+
+  /**
+   * A DataFrame from an apache-arrow Table, sent as one Arrow IPC stream in a `LocalRelation`. Give `schema`
+   * (Spark DDL) to have the server cast and rename columns to it.
+   */
+  createDataFrame(table: Table, schema?: string): DataFrame {
+    return new DataFrame(this, rel.localRelation(encodeIpcStream(table), schema));
+  }
+
+  /** Release the session on the server and close the channel. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#context.transport.unary(
+        rpc.releaseSession,
+        { ...this.#header(), allowReconnect: false },
+        { timeoutMs: 10_000 },
+      );
+    } catch {
+      // The session expires on the server anyway; closing must not fail because the server is gone.
+    } finally {
+      this.#context.transport.close();
+    }
+  }
+
+  // ——— used by DataFrame, writer and config; not part of the public surface ———
+
+  /** @internal */
+  execute(
+    plan: MessageInitShape<typeof PlanSchema>,
+    options: ExecuteOptions = {},
+  ): AsyncGenerator<ExecutePlanResponse> {
+    return executePlan(this.#context, plan, options);
+  }
+
+  /** @internal Run a command to completion and return its responses. */
+  async executeCommand(
+    command: MessageInitShape<typeof CommandSchema>,
+    options: QueryOptions = {},
+  ): Promise<ExecutePlanResponse[]> {
+    const responses: ExecutePlanResponse[] = [];
+    for await (const response of this.execute({ opType: { case: "command", value: command } }, options)) {
+      responses.push(response);
+    }
+    return responses;
+  }
+
+  /** @internal */
+  async analyzeSchema(relation: RelationInit, options: CallConfig = {}): Promise<DataType> {
+    const response = await this.unary(
+      rpc.analyzePlan,
+      {
+        ...this.#header(),
+        analyze: { case: "schema", value: { plan: { opType: { case: "root", value: relation } } } },
+      },
+      options,
+    );
+    if (response.result.case !== "schema" || !response.result.value.schema) {
+      throw new ProtocolError("AnalyzePlan did not return a schema");
+    }
+    return response.result.value.schema;
+  }
+
+  /** @internal A unary RPC with this session's retry policy. */
+  unary<I extends Message, O extends Message>(
+    method: RpcMethod<I, O>,
+    request: MessageInitShape<GenMessage<I>>,
+    options: CallConfig = {},
+  ): Promise<O> {
+    return withRetry(() => this.#context.transport.unary(method, request, options), {
+      policy: this.#context.retryPolicy,
+      signal: options.signal,
+    });
+  }
+
+  /** @internal */
+  header() {
+    return this.#header();
+  }
+
+  #header() {
+    return requestHeader(this.#context);
+  }
+}
+
+function defaultUser(): string {
+  try {
+    return process.env.USER || userInfo().username || "na";
+  } catch {
+    return "na";
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Vitest global setup for integration tests: use the server that SPARK_REMOTE names, or start the project's local
+ * Spark Connect + Delta server (tools/spark) and stop it afterwards if this run started it. A server that cannot
+ * be started fails the run: integration tests are never skipped.
+ */
+import type { TestProject } from "vitest/node";
+import { start, stop } from "../../tools/spark/server.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    sparkRemote: string;
+    /** The local instance's warehouse folder, or "" when SPARK_REMOTE names a server of its own. */
+    sparkWarehouse: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const remote = process.env.SPARK_REMOTE;
+  if (remote) {
+    project.provide("sparkRemote", remote);
+    project.provide("sparkWarehouse", "");
+    return async () => {};
+  }
+  const server = await start({ log: (line) => console.log(line) });
+  project.provide("sparkRemote", server.remote);
+  project.provide("sparkWarehouse", server.warehouse);
+  return async () => {
+    if (server.started && !process.env.LAKEHOUSE_KEEP_SPARK) await stop(server.name);
+  };
+}

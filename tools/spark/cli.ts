@@ -1,0 +1,68 @@
+/**
+ * `npm run spark -- <command>`: manage the local Spark Connect + Delta server.
+ *   provision                       fetch the pinned Spark and Delta jars into .cache/spark (once)
+ *   start [--auth] [--port N] [--name NAME] [--conf k=v]…   start (or reuse) an instance, wait until it answers
+ *   stop [--name NAME] [--auth]     stop an instance by its pid
+ *   status [--name NAME] [--auth]
+ * The token of an --auth instance is never printed; it is kept in .cache/spark/instances/auth/token.
+ */
+import { parseArgs } from "node:util";
+import { provision, start, status, stop } from "./server.js";
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    auth: { type: "boolean", default: false },
+    port: { type: "string" },
+    name: { type: "string" },
+    conf: { type: "string", multiple: true },
+    memory: { type: "string" },
+  },
+});
+
+const command = positionals[0] ?? "status";
+const name = values.name ?? (values.auth ? "auth" : "default");
+
+try {
+  switch (command) {
+    case "provision":
+      provision();
+      console.log("spark: jars are ready");
+      break;
+    case "start": {
+      const conf = Object.fromEntries(
+        (values.conf ?? []).map((kv) => {
+          const eq = kv.indexOf("=");
+          if (eq <= 0) throw new Error(`--conf expects key=value, got "${kv}"`);
+          return [kv.slice(0, eq), kv.slice(eq + 1)];
+        }),
+      );
+      const server = await start({
+        name,
+        auth: values.auth,
+        conf,
+        ...(values.port ? { port: Number(values.port) } : {}),
+        ...(values.memory ? { memory: values.memory } : {}),
+      });
+      console.log(
+        `spark: ${server.started ? "started" : "already running"}: Spark ${server.version} at sc://127.0.0.1:${server.port} (pid ${server.pid})${values.auth ? ", token required" : ""}`,
+      );
+      break;
+    }
+    case "stop":
+      if (!(await stop(name))) console.log(`spark: instance "${name}" is not running`);
+      break;
+    case "status": {
+      const s = await status(name);
+      console.log(
+        s.running ? `spark: instance "${name}" is running (pid ${s.pid})` : `spark: instance "${name}" is not running`,
+      );
+      break;
+    }
+    default:
+      throw new Error(`unknown command "${command}"; use provision, start, stop or status`);
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}

@@ -1,0 +1,311 @@
+/**
+ * The project's local Apache Spark Connect server with Delta Lake: provisioned from Maven Central (pinned in
+ * tools/spark/pom.xml), cached under .cache/spark, started on 127.0.0.1 as a plain `java -cp` process, and stopped
+ * by its own pid. Each named instance has its own port, warehouse, log and pid file, so a default server and a
+ * token-protected one can run side by side.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { SparkSession } from "../../runtime/src/index.js";
+import { NO_BACKOFF_RETRY_POLICY } from "../../runtime/src/spark/retry.js";
+import { hasCommand, run } from "../lib/exec.js";
+import { sha256File } from "../lib/maven.js";
+import { repoRoot, sparkDir } from "../lib/paths.js";
+import { DELTA_VERSION, SPARK_VERSION } from "../protos/pins.js";
+
+export { DELTA_VERSION, SPARK_VERSION };
+
+const jarsDir = join(sparkDir, "jars");
+const extensionSrc = join(repoRoot, "tools/spark/extension");
+const extensionClasses = join(sparkDir, "extension-classes");
+const EXTENSION_SOURCES = ["DeltaParameterForwardingExtension.java", "ParameterForwardingParser.java"].map((f) =>
+  join(extensionSrc, "dev/lakehousecontracts/spark", f),
+);
+const pom = join(repoRoot, "tools/spark/pom.xml");
+const log4j = join(repoRoot, "tools/spark/log4j2.properties");
+
+export interface InstanceOptions {
+  /** Instance name: separate port, warehouse, pid and log. */
+  name?: string;
+  port?: number;
+  /** Require a bearer token (`spark.connect.authenticate.token`); the token is kept in the instance folder. */
+  auth?: boolean;
+  /** Extra Spark configuration, e.g. `spark.connect.execute.reattachable.senderMaxStreamDuration`. */
+  conf?: Record<string, string>;
+  /** JVM heap, e.g. "4g". */
+  memory?: string;
+  /** How long to wait for the first RPC to answer. */
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  name: string;
+  pid: number;
+  port: number;
+  /** The sc:// remote to connect with (including the token for an auth instance). */
+  remote: string;
+  /** Whether this call started it (false: it was already running). */
+  started: boolean;
+  version: string;
+  warehouse: string;
+}
+
+export class MissingPrerequisiteError extends Error {
+  override readonly name = "MissingPrerequisiteError";
+}
+
+/** Java 17 or 21 (Spark 4.x's supported releases) must be on PATH. */
+export function checkJava(): string {
+  if (!hasCommand("java", "-version")) {
+    throw new MissingPrerequisiteError(
+      "Java is not installed: Spark 4.x needs Java 17 or 21 on PATH (e.g. apt-get install openjdk-17-jre-headless).",
+    );
+  }
+  const out = spawnSync("java", ["-version"], { encoding: "utf8" });
+  const text = `${out.stdout}${out.stderr}`;
+  const major = Number(/version "(\d+)/.exec(text)?.[1] ?? 0);
+  if (major < 17) {
+    throw new MissingPrerequisiteError(
+      `Java ${major || "of unknown version"} found, but Spark 4.x needs Java 17 or newer.`,
+    );
+  }
+  return String(major);
+}
+
+function instanceDir(name: string): string {
+  return join(sparkDir, "instances", name);
+}
+
+/** Resolve the pinned Spark + Delta jars (once; a changed pom re-provisions). */
+export function provision(log: (line: string) => void = console.log): void {
+  checkJava();
+  const stampFile = join(sparkDir, "jars.stamp");
+  const stamp = sha256File(pom);
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === stamp && existsSync(jarsDir)) return;
+  if (!hasCommand("mvn")) {
+    throw new MissingPrerequisiteError(
+      "Maven (`mvn`) is needed once to fetch Spark and Delta jars from Maven Central (e.g. apt-get install maven).",
+    );
+  }
+  log(
+    `spark: fetching Apache Spark ${SPARK_VERSION} and Delta Lake ${DELTA_VERSION} from Maven Central (once, ~350 MB)…`,
+  );
+  rmSync(jarsDir, { recursive: true, force: true });
+  run("mvn", [
+    "-B",
+    "-q",
+    "--strict-checksums",
+    "-f",
+    pom,
+    "dependency:copy-dependencies",
+    "-DincludeScope=runtime",
+    `-DoutputDirectory=${jarsDir}`,
+  ]);
+  writeFileSync(stampFile, `${stamp}\n`);
+  log(`spark: provisioned into ${jarsDir}`);
+}
+
+/** Compile our server extension (tools/spark/extension) against the provisioned jars; see its Javadoc for why. */
+function compileExtension(): void {
+  const stampFile = join(extensionClasses, ".stamp");
+  const stamp = EXTENSION_SOURCES.map(sha256File).join(" ");
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === stamp) return;
+  if (!hasCommand("javac", "-version")) {
+    throw new MissingPrerequisiteError(
+      "javac (a JDK, not only a JRE) is needed to build the local server's extension (e.g. apt-get install openjdk-17-jdk-headless).",
+    );
+  }
+  rmSync(extensionClasses, { recursive: true, force: true });
+  mkdirSync(extensionClasses, { recursive: true });
+  run("javac", ["-nowarn", "--release", "17", "-cp", join(jarsDir, "*"), "-d", extensionClasses, ...EXTENSION_SOURCES]);
+  writeFileSync(stampFile, `${stamp}\n`);
+}
+
+// What spark-submit adds for Java 17 (apache/spark launcher/src/main/java/org/apache/spark/launcher/JavaModuleOptions.java).
+const JAVA_MODULE_OPTIONS = [
+  "-XX:+IgnoreUnrecognizedVMOptions",
+  "--add-modules=jdk.incubator.vector",
+  ...[
+    "java.lang",
+    "java.lang.invoke",
+    "java.lang.reflect",
+    "java.io",
+    "java.net",
+    "java.nio",
+    "java.util",
+    "java.util.concurrent",
+    "java.util.concurrent.atomic",
+    "jdk.internal.ref",
+    "sun.nio.ch",
+    "sun.nio.cs",
+    "sun.security.action",
+    "sun.util.calendar",
+  ].map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`),
+  "--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+  "-Djdk.reflect.useDirectMethodHandle=false",
+  "-Dio.netty.tryReflectionSetAccessible=true",
+];
+
+function sparkConf(port: number, warehouse: string, extra: Record<string, string>): string[] {
+  const conf: Record<string, string> = {
+    "spark.master": "local[*]",
+    "spark.app.name": "lakehouse-contracts-local",
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.connect.grpc.binding.address": "127.0.0.1",
+    "spark.connect.grpc.binding.port": String(port),
+    "spark.sql.extensions":
+      "io.delta.sql.DeltaSparkSessionExtension,dev.lakehousecontracts.spark.DeltaParameterForwardingExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+    "spark.sql.warehouse.dir": warehouse,
+    "spark.log.structuredLogging.enabled": "false",
+    "spark.ui.enabled": "false",
+    "spark.sql.shuffle.partitions": "4",
+    ...extra,
+  };
+  return Object.entries(conf).map(([k, v]) => `-D${k}=${v}`);
+}
+
+function readPid(dir: string): number | undefined {
+  const file = join(dir, "server.pid");
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, "utf8").trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function remoteFor(port: number, token: string | undefined): string {
+  return token ? `sc://127.0.0.1:${port}/;token=${token};use_ssl=false` : `sc://127.0.0.1:${port}`;
+}
+
+async function probe(remote: string): Promise<string | undefined> {
+  let session: SparkSession | undefined;
+  try {
+    session = await SparkSession.connect(remote, { retryPolicy: { ...NO_BACKOFF_RETRY_POLICY, maxRetries: 0 } });
+    return await session.version();
+  } catch {
+    return undefined;
+  } finally {
+    await session?.close();
+  }
+}
+
+function logTail(dir: string, lines = 25): string {
+  const file = join(dir, "server.log");
+  if (!existsSync(file)) return "(no log)";
+  return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** Start the instance, or reuse it when it already runs; resolves once a real RPC answers. */
+export async function start(options: InstanceOptions = {}): Promise<RunningServer> {
+  const name = options.name ?? (options.auth ? "auth" : "default");
+  const port = options.port ?? (options.auth ? 15003 : 15002);
+  const log = options.log ?? console.log;
+  const dir = instanceDir(name);
+  const warehouse = join(dir, "warehouse");
+  mkdirSync(warehouse, { recursive: true });
+  const tokenFile = join(dir, "token");
+  let token: string | undefined;
+  if (options.auth) {
+    if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(24).toString("hex"), { mode: 0o600 });
+    token = readFileSync(tokenFile, "utf8").trim();
+  }
+  const remote = remoteFor(port, token);
+
+  const existing = readPid(dir);
+  if (existing !== undefined && isAlive(existing)) {
+    const version = await probe(remote);
+    if (version) return { name, pid: existing, port, remote, started: false, version, warehouse };
+    // Alive but not answering: probably still starting; fall through to the wait loop below.
+  }
+
+  let pid = existing !== undefined && isAlive(existing) ? existing : undefined;
+  if (pid === undefined) {
+    provision(log);
+    compileExtension();
+    const out = openSync(join(dir, "server.log"), "w");
+    const child = spawn(
+      "java",
+      [
+        `-Xmx${options.memory ?? "4g"}`,
+        ...JAVA_MODULE_OPTIONS,
+        `-Dlog4j.configurationFile=${log4j}`,
+        ...sparkConf(port, warehouse, options.conf ?? {}),
+        "-cp",
+        `${extensionClasses}:${join(jarsDir, "*")}`,
+        "org.apache.spark.sql.connect.service.SparkConnectServer",
+      ],
+      {
+        cwd: dir,
+        detached: true,
+        stdio: ["ignore", out, out],
+        // The token goes through the environment, not the command line, so `ps` does not show it.
+        env: {
+          ...process.env,
+          SPARK_LOCAL_IP: "127.0.0.1",
+          ...(token ? { SPARK_CONNECT_AUTHENTICATE_TOKEN: token } : {}),
+        },
+      },
+    );
+    closeSync(out);
+    child.unref();
+    if (child.pid === undefined) throw new Error("could not start java");
+    pid = child.pid;
+    writeFileSync(join(dir, "server.pid"), `${pid}\n`);
+    log(`spark: starting Spark Connect ${SPARK_VERSION} + Delta ${DELTA_VERSION} on 127.0.0.1:${port} (pid ${pid})…`);
+  }
+
+  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) {
+      throw new Error(
+        `the Spark Connect server (instance "${name}") exited during start-up; its log ends:\n${logTail(dir)}`,
+      );
+    }
+    const version = await probe(remote);
+    if (version) return { name, pid, port, remote, started: true, version, warehouse };
+    await delay(500);
+  }
+  throw new Error(
+    `the Spark Connect server (instance "${name}") did not answer within the time limit; its log ends:\n${logTail(dir)}`,
+  );
+}
+
+/** Stop the instance by its own pid (TERM, then KILL after a grace period). */
+export async function stop(name = "default", log: (line: string) => void = console.log): Promise<boolean> {
+  const dir = instanceDir(name);
+  const pid = readPid(dir);
+  rmSync(join(dir, "server.pid"), { force: true });
+  if (pid === undefined || !isAlive(pid)) return false;
+  process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 60 && isAlive(pid); i++) await delay(250);
+  if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  log(`spark: stopped instance "${name}" (pid ${pid})`);
+  return true;
+}
+
+/** SIGKILL the instance (for crash tests); the pid file stays so `start` can tell it needs a fresh process. */
+export function kill(name = "default"): boolean {
+  const pid = readPid(instanceDir(name));
+  if (pid === undefined || !isAlive(pid)) return false;
+  process.kill(pid, "SIGKILL");
+  return true;
+}
+
+export async function status(name = "default"): Promise<{ running: boolean; pid?: number; version?: string }> {
+  const pid = readPid(instanceDir(name));
+  if (pid === undefined || !isAlive(pid)) return { running: false };
+  return { running: true, pid };
+}

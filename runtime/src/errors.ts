@@ -10,7 +10,11 @@ export type LakehouseErrorCode =
   | "cancelled"
   | "invalid_argument"
   | "connection_string"
-  | "protocol";
+  | "protocol"
+  | "validation"
+  | "decode"
+  | "schema_mismatch"
+  | "encode";
 
 const BRAND = Symbol.for("@lakehouse-contracts/runtime/LakehouseError");
 

@@ -33,3 +33,4 @@ export { DEFAULT_RETRY_POLICY, NO_BACKOFF_RETRY_POLICY, type RetryPolicy } from 
 export { type SessionOptions, SparkSession } from "./spark/session.js";
 export type { IssuedToken, TokenProvider } from "./spark/token-provider.js";
 export { DataFrameWriter, type SaveMode } from "./spark/writer.js";
+export * from "./records/index.js";

@@ -17,7 +17,10 @@ export {
   ProtocolError,
   SparkError,
 } from "./errors.js";
+export * from "./records/index.js";
 export { Secret } from "./secret.js";
+export { ArtifactManager } from "./spark/artifacts.js";
+export type { ClientEvent } from "./spark/client-context.js";
 export { RuntimeConfig } from "./spark/config.js";
 export {
   type ConnectionConfig,
@@ -25,12 +28,12 @@ export {
   describeConnection,
   parseConnectionString,
 } from "./spark/connection-string.js";
+export { type DatabricksOAuthOptions, databricksClientCredentials, databricksRemote } from "./spark/databricks.js";
 export { DataFrame, type QueryOptions } from "./spark/dataframe.js";
 export type { ExecuteOptions } from "./spark/execute.js";
 export { type SqlValue, toLiteral } from "./spark/literals.js";
 export type { SqlParams } from "./spark/relations.js";
 export { DEFAULT_RETRY_POLICY, NO_BACKOFF_RETRY_POLICY, type RetryPolicy } from "./spark/retry.js";
 export { type SessionOptions, SparkSession } from "./spark/session.js";
-export type { IssuedToken, TokenProvider } from "./spark/token-provider.js";
 export { DataFrameWriter, type SaveMode } from "./spark/writer.js";
-export * from "./records/index.js";
+export { DataFrameWriterV2 } from "./spark/writer-v2.js";

@@ -10,8 +10,25 @@ export interface ClientContext {
   readonly userContext: MessageInitShape<typeof UserContextSchema>;
   readonly clientType: string;
   readonly retryPolicy: RetryPolicy;
+  /** Observability hook: retries, reattaches, restarts (never carries credentials). */
+  readonly onEvent: ((event: ClientEvent) => void) | undefined;
   /** Set from the first response; sent back so the server can tell a restarted session from ours. */
   serverSideSessionId: string | undefined;
+}
+
+/** What the client reports through `SessionOptions.onEvent`. */
+export type ClientEvent =
+  | { type: "retry"; operation: string; attempt: number; delayMs: number; error: unknown }
+  | { type: "reattach"; operationId: string; lastResponseId: string | undefined }
+  | { type: "restart"; operationId: string }
+  | { type: "interrupt"; operationId: string };
+
+export function emit(context: ClientContext, event: ClientEvent): void {
+  try {
+    context.onEvent?.(event);
+  } catch {
+    // A listener's failure must not break the call it observes.
+  }
 }
 
 /** The fields every Spark Connect request starts with. */

@@ -13,6 +13,7 @@ import type { ExpressionInit, RelationInit } from "./relations.js";
 import * as rel from "./relations.js";
 import type { SparkSession } from "./session.js";
 import { DataFrameWriter } from "./writer.js";
+import { DataFrameWriterV2 } from "./writer-v2.js";
 
 export type QueryOptions = Pick<ExecuteOptions, "signal" | "tags">;
 
@@ -111,6 +112,11 @@ export class DataFrame {
 
   get write(): DataFrameWriter {
     return new DataFrameWriter(this);
+  }
+
+  /** Write to a catalog table with Spark's V2 writer (create/replace/append/overwrite). */
+  writeTo(table: string): DataFrameWriterV2 {
+    return new DataFrameWriterV2(this, table);
   }
 
   #derive(relation: RelationInit): DataFrame {

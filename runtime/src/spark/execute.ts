@@ -19,7 +19,7 @@ import {
   type PlanSchema,
   SparkConnectService,
 } from "../gen/spark/connect/base_pb.js";
-import { type ClientContext, requestHeader } from "./client-context.js";
+import { type ClientContext, emit, requestHeader } from "./client-context.js";
 import { backoffMs, isRetryable, sleep } from "./retry.js";
 import { throwIfAborted } from "./transport.js";
 
@@ -54,6 +54,7 @@ export async function* executePlan(
   const releaser = new Releaser(context, operationId);
 
   const onAbort = () => {
+    emit(context, { type: "interrupt", operationId });
     context.transport
       .unary(rpc.interrupt, {
         ...header(),
@@ -68,6 +69,7 @@ export async function* executePlan(
     while (!complete) {
       throwIfAborted(signal);
       try {
+        if (!needsExecute) emit(context, { type: "reattach", operationId, lastResponseId });
         const stream = needsExecute
           ? context.transport.serverStream(
               rpc.executePlan,
@@ -110,12 +112,15 @@ export async function* executePlan(
           continue;
         }
         if (!needsExecute && hasErrorClass(error, "INVALID_HANDLE.OPERATION_NOT_FOUND") && !consumedAny) {
+          emit(context, { type: "restart", operationId });
           needsExecute = true;
           continue;
         }
         if (!reattachable && consumedAny) throw error;
         if (!isRetryable(error) || attempt >= context.retryPolicy.maxRetries) throw error;
-        await sleep(backoffMs(context.retryPolicy, attempt++), signal);
+        const delayMs = backoffMs(context.retryPolicy, attempt);
+        emit(context, { type: "retry", operation: "ExecutePlan", attempt: ++attempt, delayMs, error });
+        await sleep(delayMs, signal);
         if (!reattachable) needsExecute = true;
       }
     }

@@ -59,8 +59,13 @@ export function cachedLocalRelation(hash: string): RelationInit {
   return { relType: { case: "cachedLocalRelation", value: { hash } } };
 }
 
-export function chunkedCachedLocalRelation(dataHashes: readonly string[], schemaHash: string): RelationInit {
-  return { relType: { case: "chunkedCachedLocalRelation", value: { dataHashes: [...dataHashes], schemaHash } } };
+export function chunkedCachedLocalRelation(dataHashes: readonly string[], schemaHash?: string): RelationInit {
+  return {
+    relType: {
+      case: "chunkedCachedLocalRelation",
+      value: { dataHashes: [...dataHashes], ...(schemaHash === undefined ? {} : { schemaHash }) },
+    },
+  };
 }
 
 export function filter(input: RelationInit, condition: ExpressionInit): RelationInit {

@@ -58,7 +58,12 @@ export interface RetryContext {
 
 export async function withRetry<T>(
   fn: (context: RetryContext) => Promise<T>,
-  options: { policy: RetryPolicy; signal?: AbortSignal | undefined; retryable?: (error: unknown) => boolean },
+  options: {
+    policy: RetryPolicy;
+    signal?: AbortSignal | undefined;
+    retryable?: (error: unknown) => boolean;
+    onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
+  },
 ): Promise<T> {
   const retryable = options.retryable ?? isRetryable;
   let lastError: unknown;
@@ -68,7 +73,9 @@ export async function withRetry<T>(
     } catch (error) {
       if (!retryable(error) || attempt >= options.policy.maxRetries || options.signal?.aborted) throw error;
       lastError = error;
-      await sleep(backoffMs(options.policy, attempt), options.signal);
+      const delayMs = backoffMs(options.policy, attempt);
+      options.onRetry?.(attempt + 1, delayMs, error);
+      await sleep(delayMs, options.signal);
     }
   }
 }

@@ -8,23 +8,41 @@ import type { Message, MessageInitShape } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import type { ChannelOptions } from "@grpc/grpc-js";
 import type { Table } from "apache-arrow";
-import { encodeIpcStream } from "../arrow/ipc.js";
-import { ConnectionStringError, InvalidArgumentError, ProtocolError } from "../errors.js";
+import { ConnectionStringError, InvalidArgumentError, ProtocolError, type SparkError } from "../errors.js";
 import { type ExecutePlanResponse, type PlanSchema, SparkConnectService } from "../gen/spark/connect/base_pb.js";
 import type { CommandSchema } from "../gen/spark/connect/commands_pb.js";
 import type { DataType } from "../gen/spark/connect/types_pb.js";
 import { VERSION } from "../version.js";
-import type { ClientContext } from "./client-context.js";
-import { requestHeader } from "./client-context.js";
+import { ArtifactManager } from "./artifacts.js";
+import { type ClientContext, type ClientEvent, emit, requestHeader } from "./client-context.js";
 import { RuntimeConfig } from "./config.js";
 import { type ConnectionConfig, describeConnection, parseConnectionString } from "./connection-string.js";
 import { DataFrame, type QueryOptions } from "./dataframe.js";
 import { type ExecuteOptions, executePlan } from "./execute.js";
+import {
+  type LocalRelationLimits,
+  type PlannedLocalRelation,
+  planLocalRelation,
+  readLimits,
+} from "./local-relation.js";
 import type { RelationInit, SqlParams } from "./relations.js";
 import * as rel from "./relations.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from "./retry.js";
 import { CachedToken, staticToken, type TokenProvider } from "./token-provider.js";
 import { type CallConfig, type RpcMethod, Transport } from "./transport.js";
+
+export interface SparkErrorDetail {
+  /** The exception class and its superclasses, most specific first. */
+  types: string[];
+  message: string;
+  stackTrace: string[];
+}
+
+export interface CreateDataFrameOptions {
+  /** Spark DDL (`"id BIGINT, name STRING"`) or StructType JSON the server casts the data to. */
+  schema?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
 
 export interface SessionOptions {
   /** Supplies (and refreshes) bearer tokens; overrides a `token` in the connection string. */
@@ -36,6 +54,8 @@ export interface SessionOptions {
   userAgent?: string | undefined;
   /** Extra grpc-js channel options. */
   channelOptions?: ChannelOptions | undefined;
+  /** Called on retries, reattaches, restarts and interrupts, e.g. to log them. */
+  onEvent?: ((event: ClientEvent) => void) | undefined;
   /** Check the server answers (and accepts the credentials) before `connect()` resolves. Default true. */
   verify?: boolean | undefined;
 }
@@ -47,12 +67,15 @@ export class SparkSession {
   readonly #description: string;
   #closed = false;
   #version: string | undefined;
+  #limits: LocalRelationLimits | undefined;
   readonly conf: RuntimeConfig;
+  readonly artifacts: ArtifactManager;
 
   private constructor(context: ClientContext, description: string) {
     this.#context = context;
     this.#description = description;
     this.conf = new RuntimeConfig(this);
+    this.artifacts = new ArtifactManager(this);
   }
 
   /**
@@ -90,6 +113,7 @@ export class SparkSession {
       userContext: { userId: config.userId ?? defaultUser(), userName: config.userId ?? defaultUser() },
       clientType: userAgent,
       retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      onEvent: options.onEvent,
       serverSideSessionId: undefined,
     };
     const session = new SparkSession(context, describeConnection(config));
@@ -161,11 +185,33 @@ export class SparkSession {
   }
 
   /**
-   * A DataFrame from an apache-arrow Table, sent as one Arrow IPC stream in a `LocalRelation`. Give `schema`
-   * (Spark DDL) to have the server cast and rename columns to it.
+   * A DataFrame from an apache-arrow Table. Small tables travel inline in the plan; from the server's
+   * `localRelationCacheThreshold` up they are uploaded as artifacts first (see `local-relation.ts`). Give
+   * `schema` (Spark DDL or JSON) to have the server cast and rename columns to it.
    */
-  createDataFrame(table: Table, schema?: string): DataFrame {
-    return new DataFrame(this, rel.localRelation(encodeIpcStream(table), schema));
+  async createDataFrame(table: Table, options: CreateDataFrameOptions = {}): Promise<DataFrame> {
+    const planned = await this.planLocalRelation(table, options);
+    return new DataFrame(this, planned.relation);
+  }
+
+  /** @internal Like `createDataFrame`, also saying which path the data took. */
+  async planLocalRelation(table: Table, options: CreateDataFrameOptions = {}): Promise<PlannedLocalRelation> {
+    this.#limits ??= await readLimits(this.conf, { signal: options.signal });
+    return planLocalRelation(table, options.schema, this.#limits, this.artifacts, { signal: options.signal });
+  }
+
+  /**
+   * The server-side detail of a Spark error: the exception chain with messages and, when the server keeps them
+   * (`spark.sql.connect.serverStacktrace.enabled`), JVM stack traces. Only on request, never in messages.
+   */
+  async errorDetails(error: SparkError, options: CallConfig = {}): Promise<SparkErrorDetail[]> {
+    if (!error.errorId) return [];
+    const response = await this.unary(rpc.fetchErrorDetails, { ...this.#header(), errorId: error.errorId }, options);
+    return response.errors.map((e) => ({
+      types: [...e.errorTypeHierarchy],
+      message: e.message,
+      stackTrace: e.stackTrace.map((f) => `${f.declaringClass}.${f.methodName}(${f.fileName ?? "?"}:${f.lineNumber})`),
+    }));
   }
 
   /** Release the session on the server and close the channel. Safe to call twice. */
@@ -232,6 +278,22 @@ export class SparkSession {
     return withRetry(() => this.#context.transport.unary(method, request, options), {
       policy: this.#context.retryPolicy,
       signal: options.signal,
+      onRetry: (attempt, delayMs, error) =>
+        emit(this.#context, { type: "retry", operation: method.name, attempt, delayMs, error }),
+    });
+  }
+
+  /** @internal A client-streaming RPC with this session's retry policy; `requests` is called once per try. */
+  clientStream<I extends Message, O extends Message>(
+    method: RpcMethod<I, O>,
+    requests: () => Iterable<MessageInitShape<GenMessage<I>>> | AsyncIterable<MessageInitShape<GenMessage<I>>>,
+    options: CallConfig = {},
+  ): Promise<O> {
+    return withRetry(() => this.#context.transport.clientStream(method, requests(), options), {
+      policy: this.#context.retryPolicy,
+      signal: options.signal,
+      onRetry: (attempt, delayMs, error) =>
+        emit(this.#context, { type: "retry", operation: method.name, attempt, delayMs, error }),
     });
   }
 

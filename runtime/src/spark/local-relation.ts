@@ -1,0 +1,99 @@
+/**
+ * Client data as a relation. Small tables go inline (`LocalRelation`: one Arrow IPC stream plus an optional
+ * schema). From the server's `spark.sql.session.localRelationCacheThreshold` up, the data is uploaded as
+ * artifacts instead, so batches of hundreds of MB and beyond never hit gRPC message limits: one IPC stream per
+ * chunk of at most `localRelationChunkSizeRows` rows / `localRelationChunkSizeBytes` bytes, referenced by a
+ * `ChunkedCachedLocalRelation` (Spark 4.1+, SPARK-53917). Thresholds are read from the server, never hard-coded;
+ * the defaults below apply only to servers that do not define them.
+ */
+import type { Table } from "apache-arrow";
+import { encodeIpcStream } from "../arrow/ipc.js";
+import { InvalidArgumentError } from "../errors.js";
+import { type ArtifactManager, cacheArtifactName, sha256Hex } from "./artifacts.js";
+import type { RuntimeConfig } from "./config.js";
+import type { RelationInit } from "./relations.js";
+import * as rel from "./relations.js";
+import type { CallConfig } from "./transport.js";
+
+export interface LocalRelationLimits {
+  cacheThreshold: number;
+  chunkSizeRows: number;
+  chunkSizeBytes: number;
+  sizeLimit: number;
+}
+
+const DEFAULT_LIMITS: LocalRelationLimits = {
+  cacheThreshold: 64 * 1024 * 1024,
+  chunkSizeRows: 10_000,
+  chunkSizeBytes: 16 * 1024 * 1024,
+  sizeLimit: 3 * 1024 * 1024 * 1024,
+};
+
+/** Parses Spark byte sizes such as "1048576", "134217728b", "16m", "3g". */
+export function parseByteSize(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const match = /^\s*(\d+)\s*(b|k|kb|m|mb|g|gb|t|tb)?\s*$/i.exec(text);
+  if (!match) return fallback;
+  const unit = (match[2] ?? "b").toLowerCase()[0] as "b" | "k" | "m" | "g" | "t";
+  const scale = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit];
+  return Number(match[1]) * scale;
+}
+
+export async function readLimits(conf: RuntimeConfig, options: CallConfig = {}): Promise<LocalRelationLimits> {
+  const get = (key: string) => conf.get(`spark.sql.session.${key}`, options).catch(() => undefined);
+  const [threshold, rows, bytes, limit] = await Promise.all([
+    get("localRelationCacheThreshold"),
+    get("localRelationChunkSizeRows"),
+    get("localRelationChunkSizeBytes"),
+    get("localRelationSizeLimit"),
+  ]);
+  return {
+    cacheThreshold: parseByteSize(threshold, DEFAULT_LIMITS.cacheThreshold),
+    chunkSizeRows: Number(rows ?? DEFAULT_LIMITS.chunkSizeRows) || DEFAULT_LIMITS.chunkSizeRows,
+    chunkSizeBytes: parseByteSize(bytes, DEFAULT_LIMITS.chunkSizeBytes),
+    sizeLimit: parseByteSize(limit, DEFAULT_LIMITS.sizeLimit),
+  };
+}
+
+export interface PlannedLocalRelation {
+  relation: RelationInit;
+  /** "inline" or "artifacts" (the cached, chunked path). */
+  path: "inline" | "artifacts";
+  /** Bytes uploaded as artifacts (0 when the server already had them all, or inline). */
+  uploadedBytes: number;
+}
+
+export async function planLocalRelation(
+  table: Table,
+  schema: string | undefined,
+  limits: LocalRelationLimits,
+  artifacts: ArtifactManager,
+  options: CallConfig = {},
+): Promise<PlannedLocalRelation> {
+  const whole = encodeIpcStream(table);
+  if (whole.byteLength < limits.cacheThreshold) {
+    return { relation: rel.localRelation(whole, schema), path: "inline", uploadedBytes: 0 };
+  }
+  if (whole.byteLength > limits.sizeLimit) {
+    throw new InvalidArgumentError(
+      `the data is ${whole.byteLength} bytes, above the server's spark.sql.session.localRelationSizeLimit (${limits.sizeLimit}); write it in several batches`,
+    );
+  }
+  const bytesPerRow = whole.byteLength / Math.max(1, table.numRows);
+  const rowsPerChunk = Math.max(1, Math.min(limits.chunkSizeRows, Math.floor(limits.chunkSizeBytes / bytesPerRow)));
+  const chunks: { name: string; data: Uint8Array }[] = [];
+  for (let start = 0; start < table.numRows || start === 0; start += rowsPerChunk) {
+    const data = encodeIpcStream(table.slice(start, start + rowsPerChunk));
+    chunks.push({ name: cacheArtifactName(sha256Hex(data)), data });
+    if (table.numRows === 0) break;
+  }
+  const uploads = [...chunks];
+  let schemaHash: string | undefined;
+  if (schema !== undefined) {
+    schemaHash = sha256Hex(schema);
+    uploads.push({ name: cacheArtifactName(schemaHash), data: new TextEncoder().encode(schema) });
+  }
+  const uploadedBytes = await artifacts.upload(uploads, options);
+  const dataHashes = chunks.map((c) => c.name.slice("cache/".length));
+  return { relation: rel.chunkedCachedLocalRelation(dataHashes, schemaHash), path: "artifacts", uploadedBytes };
+}

@@ -9,7 +9,12 @@ import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import type { ChannelOptions } from "@grpc/grpc-js";
 import type { Table } from "apache-arrow";
 import { ConnectionStringError, InvalidArgumentError, ProtocolError, type SparkError } from "../errors.js";
-import { type ExecutePlanResponse, type PlanSchema, SparkConnectService } from "../gen/spark/connect/base_pb.js";
+import {
+  type ExecutePlanResponse,
+  InterruptRequest_InterruptType,
+  type PlanSchema,
+  SparkConnectService,
+} from "../gen/spark/connect/base_pb.js";
 import type { CommandSchema } from "../gen/spark/connect/commands_pb.js";
 import type { DataType } from "../gen/spark/connect/types_pb.js";
 import { VERSION } from "../version.js";
@@ -212,6 +217,30 @@ export class SparkSession {
       message: e.message,
       stackTrace: e.stackTrace.map((f) => `${f.declaringClass}.${f.methodName}(${f.fileName ?? "?"}:${f.lineNumber})`),
     }));
+  }
+
+  /** Interrupt every operation running in this session; returns the ids of those interrupted. */
+  async interruptAll(options: CallConfig = {}): Promise<string[]> {
+    const response = await this.unary(
+      rpc.interrupt,
+      { ...this.#header(), interruptType: InterruptRequest_InterruptType.ALL },
+      options,
+    );
+    return response.interruptedIds;
+  }
+
+  /** Interrupt the operations started with `tags` containing `tag`. */
+  async interruptTag(tag: string, options: CallConfig = {}): Promise<string[]> {
+    const response = await this.unary(
+      rpc.interrupt,
+      {
+        ...this.#header(),
+        interruptType: InterruptRequest_InterruptType.TAG,
+        interrupt: { case: "operationTag", value: tag },
+      },
+      options,
+    );
+    return response.interruptedIds;
   }
 
   /** Release the session on the server and close the channel. Safe to call twice. */

@@ -34,6 +34,12 @@ export type { ExecuteOptions } from "./spark/execute.js";
 export { type SqlValue, toLiteral } from "./spark/literals.js";
 export type { SqlParams } from "./spark/relations.js";
 export { DEFAULT_RETRY_POLICY, NO_BACKOFF_RETRY_POLICY, type RetryPolicy } from "./spark/retry.js";
-export { type SessionOptions, SparkSession } from "./spark/session.js";
+export {
+  type CreateDataFrameOptions,
+  type SessionOptions,
+  type SparkErrorDetail,
+  SparkSession,
+} from "./spark/session.js";
+export { CachedToken, type IssuedToken, type TokenProvider } from "./spark/token-provider.js";
 export { DataFrameWriter, type SaveMode } from "./spark/writer.js";
 export { DataFrameWriterV2 } from "./spark/writer-v2.js";

@@ -99,6 +99,14 @@ describe("DataFrame", () => {
     const detail = await (await spark.sql(`DESCRIBE DETAIL ${deltaPath(path)}`)).collect();
     expect(detail[0]?.partitionColumns).toEqual(["bucket"]);
 
+    // Delta 4.4 takes clustering from DDL (CLUSTER BY); appends keep it.
+    const clustered = tablePath("clustered");
+    await spark.sql(`CREATE TABLE ${deltaPath(clustered)} (id BIGINT, name STRING, bucket INT) USING delta CLUSTER BY (bucket)`);
+    await df.write.mode("append").save(clustered);
+    expect(await spark.read("delta", [clustered]).count()).toBe(6n);
+    const clusteredDetail = await (await spark.sql(`DESCRIBE DETAIL ${deltaPath(clustered)}`)).collect();
+    expect(clusteredDetail[0]?.clusteringColumns).toEqual(["bucket"]);
+
     const name = `writes_${Date.now()}`;
     await df.write.saveAsTable(name);
     await df.limit(2).write.insertInto(name);

@@ -48,6 +48,11 @@ export class DataFrameWriter {
     return this.#with({ partitionBy: columns });
   }
 
+  /**
+   * Clustering columns, sent as `WriteOperation.clustering_columns`. Delta Lake 4.4 ignores them on path writes
+   * and rejects them on table writes; create a clustered Delta table with `CREATE TABLE … CLUSTER BY` instead
+   * (appends keep its clustering).
+   */
   clusterBy(...columns: string[]): DataFrameWriter {
     return this.#with({ clusterBy: columns });
   }

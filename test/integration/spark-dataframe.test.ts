@@ -101,7 +101,9 @@ describe("DataFrame", () => {
 
     // Delta 4.4 takes clustering from DDL (CLUSTER BY); appends keep it.
     const clustered = tablePath("clustered");
-    await spark.sql(`CREATE TABLE ${deltaPath(clustered)} (id BIGINT, name STRING, bucket INT) USING delta CLUSTER BY (bucket)`);
+    await spark.sql(
+      `CREATE TABLE ${deltaPath(clustered)} (id BIGINT, name STRING, bucket INT) USING delta CLUSTER BY (bucket)`,
+    );
     await df.write.mode("append").save(clustered);
     expect(await spark.read("delta", [clustered]).count()).toBe(6n);
     const clusteredDetail = await (await spark.sql(`DESCRIBE DETAIL ${deltaPath(clustered)}`)).collect();

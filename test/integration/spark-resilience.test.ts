@@ -129,7 +129,9 @@ describe("faults on the default server", () => {
     expect(rows).toBe(rowCount);
     expect(chars).toBe(rowCount * padding);
     // The result is ~400 MB of text; a client that buffered it would grow by far more than this bound.
-    console.log(`streamed ${rows} rows (${(chars / 1e6).toFixed(0)} MB of text); peak heap+external growth ${(peak / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `streamed ${rows} rows (${(chars / 1e6).toFixed(0)} MB of text); peak heap+external growth ${(peak / 2 ** 20).toFixed(1)} MiB`,
+    );
     expect(peak).toBeLessThan(128 * 1024 * 1024);
   });
 });

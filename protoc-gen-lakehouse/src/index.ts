@@ -1,1 +1,5 @@
-export {};
+/** protoc-gen-lakehouse as a library: the plugin (run it with `plugin.run(request)`), its options and errors. */
+export { formatProblem, GenerationError, type Problem, type ProblemLocation } from "./errors.js";
+export { DEFAULT_RUNTIME_PACKAGE, type LakehouseOptions, parseLakehouseOptions } from "./options.js";
+export { plugin } from "./plugin.js";
+export { PLUGIN_VERSION } from "./version.js";

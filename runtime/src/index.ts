@@ -43,3 +43,19 @@ export {
 export { CachedToken, type IssuedToken, type TokenProvider } from "./spark/token-provider.js";
 export { DataFrameWriter, type SaveMode } from "./spark/writer.js";
 export { DataFrameWriterV2 } from "./spark/writer-v2.js";
+export {
+  RecordsRejectedError,
+  type RejectedRecord,
+  TableSchemaMismatchError,
+} from "./tables/errors.js";
+export type { Comparison, Filter } from "./tables/filter.js";
+export type { RecordClass } from "./tables/record-class.js";
+export {
+  type IdempotencyKey,
+  type InsertOptions,
+  type InsertResult,
+  type ReadOptions,
+  RecordTable,
+  type UpsertResult,
+} from "./tables/record-table.js";
+export type { TableLocation } from "./tables/table-target.js";

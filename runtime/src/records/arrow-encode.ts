@@ -1,0 +1,457 @@
+/**
+ * Records to an Arrow table with the record's exact schema, built column by column: each column's values are
+ * checked and written straight into the typed arrays Arrow stores (Int32Array, BigInt64Array, Decimal128 words,
+ * UTF-8 bytes with offsets) and wrapped with apache-arrow's `makeData`. Nothing is inferred and nothing wraps or
+ * rounds: a value that does not fit its column is an issue, and all issues of the batch are thrown together as a
+ * `RecordEncodeError`.
+ *
+ * Paths in issues are `[i].field.items[2].sku`: the record's index, then property names.
+ */
+import {
+  Binary,
+  Bool,
+  type Data,
+  DateDay,
+  Decimal,
+  Field,
+  Float32,
+  Float64,
+  Int32,
+  Int64,
+  List,
+  Map_,
+  makeData,
+  RecordBatch,
+  Struct,
+  Table,
+  TimestampMicrosecond,
+  Utf8,
+} from "apache-arrow";
+import { arrowSchema, LIST_ELEMENT, MAP_ENTRIES, TIMESTAMP_ZONE } from "./arrow-schema.js";
+import type { FieldDescriptor, FieldType, RecordDescriptor, ScalarKind } from "./descriptor.js";
+import { fieldValue, isRecordLike, unknownOneofCases } from "./descriptor-check.js";
+import { enumName, enumNumber } from "./enums.js";
+import { IssueList, REDACTED, RecordEncodeError } from "./errors.js";
+import { toJsonValue } from "./json-value.js";
+import { Invalid, is32BitKind, isIntegerKind, toFloat, toInteger, toText, toUnscaled } from "./numbers.js";
+import { parseDate, toDurationMicros, toTimestampMicros } from "./temporal.js";
+
+/** A slot under a null struct: written as null (or a zero default in a NOT NULL child), never an issue. */
+const UNDER_NULL = Symbol("under a null struct");
+
+interface Column {
+  /** One value per slot; `undefined`/`null` is absent, `UNDER_NULL` is masked by a null parent. */
+  readonly values: readonly unknown[];
+  /** The path of slot `i`, computed only when there is an issue. */
+  readonly pathOf: (i: number) => string;
+  /** Values are redacted in issues (a sensitive field, or anything inside one). */
+  readonly sensitive: boolean;
+}
+
+const utf8 = new TextEncoder();
+
+/** Records (objects with the descriptor's properties) to an Arrow table of `arrowSchema(d)`. */
+export function toArrow(d: RecordDescriptor, records: readonly object[]): Table {
+  const schema = arrowSchema(d);
+  const issues = new IssueList();
+  const rows: unknown[] = records.map((record, i) => {
+    if (isRecordLike(record)) return record;
+    issues.add(`[${i}]`, "must be an object");
+    return UNDER_NULL;
+  });
+  const children = structChildren(d, rows, (i) => `[${i}]`, false, issues);
+  if (issues.length > 0) throw new RecordEncodeError(d.typeName, issues.issues);
+  const data = makeData({ type: new Struct(schema.fields), length: records.length, nullCount: 0, children });
+  return new Table(new RecordBatch(schema, data));
+}
+
+function structChildren(
+  d: RecordDescriptor,
+  objects: readonly unknown[],
+  pathOf: (i: number) => string,
+  sensitive: boolean,
+  issues: IssueList,
+): Data[] {
+  objects.forEach((object, i) => {
+    if (object === UNDER_NULL || object === undefined || object === null) return;
+    for (const { oneof, selected } of unknownOneofCases(d, object as object)) {
+      issues.add(`${pathOf(i)}.${oneof}`, `case is not a member of the oneof`, selected, sensitive);
+    }
+  });
+  return d.fields.map((field) =>
+    encodeColumn(field.type, field.nullable, columnOf(field, objects, pathOf, sensitive), issues),
+  );
+}
+
+function columnOf(
+  field: FieldDescriptor,
+  objects: readonly unknown[],
+  pathOf: (i: number) => string,
+  sensitive: boolean,
+): Column {
+  return {
+    values: objects.map((o) => (o === UNDER_NULL ? UNDER_NULL : fieldValue(o as object, field))),
+    pathOf: (i) => `${pathOf(i)}.${field.name}`,
+    sensitive: sensitive || field.sensitive === true,
+  };
+}
+
+/** Null bits, one per slot, set for valid slots. */
+class Validity {
+  readonly bits: Uint8Array;
+  #valid = 0;
+  constructor(readonly length: number) {
+    this.bits = new Uint8Array((length + 7) >> 3);
+  }
+  set(i: number): void {
+    this.bits[i >> 3] = (this.bits[i >> 3] ?? 0) | (1 << (i & 7));
+    this.#valid++;
+  }
+  get nullCount(): number {
+    return this.length - this.#valid;
+  }
+}
+
+function isAbsent(value: unknown, type: FieldType): boolean {
+  // google.protobuf.Value holds JSON null as a value; everywhere else null means absent, like undefined.
+  return value === undefined || (value === null && !(type.kind === "json" && type.wellKnown === "Value"));
+}
+
+/**
+ * Visits the slots of a column: absent values become nulls (an issue in a NOT NULL column), values are converted
+ * (an `Invalid` becomes an issue) and written. Returns the validity of the slots.
+ */
+function eachSlot<T>(
+  type: FieldType,
+  nullable: boolean,
+  column: Column,
+  issues: IssueList,
+  convert: (value: unknown) => T | Invalid,
+  write: (i: number, value: T) => void,
+): Validity {
+  const validity = new Validity(column.values.length);
+  column.values.forEach((value, i) => {
+    if (value === UNDER_NULL) {
+      if (!nullable) validity.set(i);
+      return;
+    }
+    if (isAbsent(value, type)) {
+      if (!nullable) issues.add(column.pathOf(i), "is missing, and the column is NOT NULL");
+      return;
+    }
+    const converted = convert(value);
+    if (converted instanceof Invalid) {
+      issues.add(column.pathOf(i), converted.message, value, column.sensitive);
+      return;
+    }
+    validity.set(i);
+    write(i, converted);
+  });
+  return validity;
+}
+
+function encodeColumn(type: FieldType, nullable: boolean, column: Column, issues: IssueList): Data {
+  const n = column.values.length;
+  const slots = <T>(convert: (value: unknown) => T | Invalid, write: (i: number, value: T) => void) =>
+    eachSlot(type, nullable, column, issues, convert, write);
+  switch (type.kind) {
+    case "scalar":
+    case "wrapper":
+      return encodeScalar(type.scalar, column, slots);
+    case "enum": {
+      if (type.asInt) {
+        const values = new Int32Array(n);
+        const v = slots(
+          (x) => enumName(type.enum, x),
+          (i, name) => {
+            values[i] = enumNumber(type.enum, name);
+          },
+        );
+        return makeData({ type: new Int32(), length: n, ...nulls(v), data: values });
+      }
+      return encodeBytes(new Utf8(), n, (write) =>
+        slots(
+          (x) => enumName(type.enum, x),
+          (i, name) => write(i, utf8.encode(name)),
+        ),
+      );
+    }
+    case "timestamp": {
+      const values = new BigInt64Array(n);
+      const v = slots(toTimestampMicros, (i, us) => {
+        values[i] = us;
+      });
+      return makeData({ type: new TimestampMicrosecond(TIMESTAMP_ZONE), length: n, ...nulls(v), data: values });
+    }
+    case "date": {
+      const values = new Int32Array(n);
+      const v = slots(parseDate, (i, days) => {
+        values[i] = days;
+      });
+      return makeData({ type: new DateDay(), length: n, ...nulls(v), data: values });
+    }
+    case "duration": {
+      const values = new BigInt64Array(n);
+      const v = slots(toDurationMicros, (i, us) => {
+        values[i] = us;
+      });
+      return makeData({ type: new Int64(), length: n, ...nulls(v), data: values });
+    }
+    case "json":
+      return encodeBytes(new Utf8(), n, (write) =>
+        slots(
+          (x) => toJsonValue(x, type.wellKnown),
+          (i, json) => write(i, utf8.encode(JSON.stringify(json))),
+        ),
+      );
+    case "decimal":
+      return encodeDecimal(type.precision, type.scale, n, slots, (x) => toUnscaled(x, type.precision, type.scale));
+    case "list":
+      return encodeList(type.element, column, slots, issues);
+    case "map":
+      return encodeMap(type, column, slots, issues);
+    case "message": {
+      const nested = type.record();
+      const objects: unknown[] = new Array(n).fill(UNDER_NULL);
+      const v = slots(
+        (x) => (isRecordLike(x) ? x : new Invalid(`must be an object (${nested.typeName})`)),
+        (i, object) => {
+          objects[i] = object;
+        },
+      );
+      const children = structChildren(nested, objects, column.pathOf, column.sensitive, issues);
+      const fields = nested.fields.map((f, j) => new Field(f.column, children[j]!.type, f.nullable));
+      return makeData({ type: new Struct(fields), length: n, ...nulls(v), children });
+    }
+  }
+}
+
+type Slots = <T>(convert: (value: unknown) => T | Invalid, write: (i: number, value: T) => void) => Validity;
+
+function nulls(validity: Validity): { nullCount: number; nullBitmap: Uint8Array } {
+  return { nullCount: validity.nullCount, nullBitmap: validity.bits };
+}
+
+function encodeScalar(kind: ScalarKind, column: Column, slots: Slots): Data {
+  const n = column.values.length;
+  switch (kind) {
+    case "float":
+    case "double": {
+      const values = kind === "float" ? new Float32Array(n) : new Float64Array(n);
+      const v = slots(
+        (x) => toFloat(x, kind),
+        (i, x) => {
+          values[i] = x;
+        },
+      );
+      return kind === "float"
+        ? makeData({ type: new Float32(), length: n, ...nulls(v), data: values })
+        : makeData({ type: new Float64(), length: n, ...nulls(v), data: values });
+    }
+    case "bool": {
+      const bits = new Uint8Array((n + 7) >> 3);
+      const v = slots(
+        (x) => (typeof x === "boolean" ? x : new Invalid("must be a boolean")),
+        (i, x) => {
+          if (x) bits[i >> 3] = (bits[i >> 3] ?? 0) | (1 << (i & 7));
+        },
+      );
+      return makeData({ type: new Bool(), length: n, ...nulls(v), data: bits });
+    }
+    case "string":
+      return encodeBytes(new Utf8(), n, (write) => slots(toText, (i, s) => write(i, utf8.encode(s))));
+    case "bytes":
+      return encodeBytes(new Binary(), n, (write) =>
+        slots(
+          (x) => (x instanceof Uint8Array ? x : new Invalid("must be a Uint8Array")),
+          (i, bytes) => write(i, bytes),
+        ),
+      );
+    case "uint64":
+    case "fixed64":
+      return encodeDecimal(20, 0, n, slots, (x) => toInteger(x, kind));
+    default: {
+      if (!isIntegerKind(kind)) throw new Error(`unreachable: ${kind}`);
+      if (kind === "int32" || kind === "sint32" || kind === "sfixed32") {
+        const values = new Int32Array(n);
+        const v = slots(
+          (x) => toInteger(x, kind),
+          (i, x) => {
+            values[i] = Number(x);
+          },
+        );
+        return makeData({ type: new Int32(), length: n, ...nulls(v), data: values });
+      }
+      const values = new BigInt64Array(n);
+      const v = slots(
+        (x) => toInteger(x, kind),
+        (i, x) => {
+          values[i] = x;
+        },
+      );
+      return makeData({ type: new Int64(), length: n, ...nulls(v), data: values });
+    }
+  }
+}
+
+/** Variable-width values (Utf8, Binary): the bytes of each valid slot, concatenated, with Int32 offsets. */
+function encodeBytes(
+  type: Utf8 | Binary,
+  n: number,
+  fill: (write: (i: number, bytes: Uint8Array) => void) => Validity,
+): Data {
+  const lengths = new Int32Array(n);
+  const chunks: Uint8Array[] = [];
+  const validity = fill((i, bytes) => {
+    lengths[i] = bytes.length;
+    chunks.push(bytes);
+  });
+  const valueOffsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    total += lengths[i] ?? 0;
+    if (total > 0x7fffffff) throw new RangeError("a column holds more than 2 GiB of bytes: write smaller batches");
+    valueOffsets[i + 1] = total;
+  }
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, at);
+    at += chunk.length;
+  }
+  const props = { length: n, ...nulls(validity), valueOffsets, data };
+  return type instanceof Utf8 ? makeData({ type, ...props }) : makeData({ type, ...props });
+}
+
+/** Decimal128: each value's unscaled integer as four little-endian 32-bit words of a two's-complement integer. */
+function encodeDecimal(
+  precision: number,
+  scale: number,
+  n: number,
+  slots: Slots,
+  convert: (value: unknown) => bigint | Invalid,
+): Data<Decimal> {
+  const words = new Uint32Array(n * 4);
+  const v = slots(convert, (i, unscaled) => {
+    let bits = BigInt.asUintN(128, unscaled);
+    for (let w = 0; w < 4; w++) {
+      words[i * 4 + w] = Number(bits & 0xffffffffn);
+      bits >>= 32n;
+    }
+  });
+  return makeData({ type: new Decimal(scale, precision, 128), length: n, ...nulls(v), data: words });
+}
+
+/** Maps slot indexes of a flattened child (list elements, map entries) back to their parent slot. */
+function childPaths(
+  offsets: Int32Array,
+  owners: Int32Array,
+  parent: (i: number) => string,
+  label: (k: number, j: number) => string,
+): (k: number) => string {
+  return (k) => {
+    const owner = owners[k] ?? 0;
+    return `${parent(owner)}[${label(k, k - (offsets[owner] ?? 0))}]`;
+  };
+}
+
+function encodeList(element: FieldType, column: Column, slots: Slots, issues: IssueList): Data {
+  const n = column.values.length;
+  const valueOffsets = new Int32Array(n + 1);
+  const items: unknown[] = [];
+  const owners: number[] = [];
+  const v = slots(
+    (x) => (Array.isArray(x) ? (x as readonly unknown[]) : new Invalid("must be an array")),
+    (i, array) => {
+      for (const item of array) {
+        items.push(item);
+        owners.push(i);
+      }
+    },
+  );
+  let at = 0;
+  column.values.forEach((_, i) => {
+    while (at < owners.length && owners[at] === i) at++;
+    valueOffsets[i + 1] = at;
+  });
+  const child = encodeColumn(
+    element,
+    false,
+    {
+      values: items,
+      pathOf: childPaths(valueOffsets, Int32Array.from(owners), column.pathOf, (_, j) => String(j)),
+      sensitive: column.sensitive,
+    },
+    issues,
+  );
+  return makeData({
+    type: new List(new Field(LIST_ELEMENT, child.type, false)),
+    length: n,
+    ...nulls(v),
+    valueOffsets,
+    child,
+  });
+}
+
+const INTEGER_KEY = /^-?(0|[1-9]\d*)$/;
+
+/** A key of a map given as a plain object (as protobuf-es does): the string key in the key's type. */
+function objectKey(text: string, kind: ScalarKind): unknown {
+  if (kind === "string") return text;
+  if (kind === "bool") return text === "true" ? true : text === "false" ? false : new Invalid("is not a bool key");
+  if (!INTEGER_KEY.test(text)) return new Invalid(`is not a ${kind} key`);
+  return isIntegerKind(kind) && is32BitKind(kind) ? Number(text) : BigInt(text);
+}
+
+function encodeMap(type: Extract<FieldType, { kind: "map" }>, column: Column, slots: Slots, issues: IssueList): Data {
+  const n = column.values.length;
+  const valueOffsets = new Int32Array(n + 1);
+  const keys: unknown[] = [];
+  const values: unknown[] = [];
+  const owners: number[] = [];
+  const v = slots(
+    (x): [unknown, unknown][] | Invalid => {
+      if (x instanceof Map) return [...(x as Map<unknown, unknown>)];
+      if (isRecordLike(x)) return Object.entries(x).map(([k, value]) => [objectKey(k, type.key), value]);
+      return new Invalid("must be a Map");
+    },
+    (i, entries) => {
+      for (const [key, value] of entries) {
+        keys.push(key);
+        values.push(value);
+        owners.push(i);
+      }
+    },
+  );
+  let at = 0;
+  column.values.forEach((_, i) => {
+    while (at < owners.length && owners[at] === i) at++;
+    valueOffsets[i + 1] = at;
+  });
+  const ownerIndex = Int32Array.from(owners);
+  const keyText = (k: number) => (column.sensitive ? REDACTED : renderKey(keys[k]));
+  const keyPath = childPaths(valueOffsets, ownerIndex, column.pathOf, keyText);
+  const keyColumn: Column = {
+    values: keys.map((k) => (k instanceof Invalid ? UNDER_NULL : k)),
+    pathOf: (k) => `${keyPath(k)} (key)`,
+    sensitive: column.sensitive,
+  };
+  keys.forEach((k, index) => {
+    if (k instanceof Invalid) issues.add(keyPath(index), `key ${k.message}`);
+  });
+  const keyData = encodeColumn({ kind: "scalar", scalar: type.key }, false, keyColumn, issues);
+  const valueData = encodeColumn(type.value, false, { values, pathOf: keyPath, sensitive: column.sensitive }, issues);
+  const entries = new Struct([new Field("key", keyData.type, false), new Field("value", valueData.type, false)]);
+  const child = makeData({ type: entries, length: keys.length, nullCount: 0, children: [keyData, valueData] });
+  return makeData({
+    type: new Map_(new Field(MAP_ENTRIES, entries, false), false),
+    length: n,
+    ...nulls(v),
+    valueOffsets,
+    child,
+  });
+}
+
+function renderKey(key: unknown): string {
+  return typeof key === "string" ? JSON.stringify(key) : String(key);
+}

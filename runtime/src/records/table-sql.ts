@@ -1,0 +1,65 @@
+/**
+ * `CREATE TABLE` for a record's Delta table, from `d.table` (name, catalog, schema, partitioning, clustering,
+ * comment). Creating the table with DDL first, rather than letting the first DataFrame write create it, is what
+ * keeps NOT NULL and column comments: Delta makes every column of a table created by a write nullable.
+ * The primary key is not emitted: open-source Delta has no PRIMARY KEY constraint.
+ */
+import type { RecordDescriptor } from "./descriptor.js";
+import { checkDescriptor } from "./descriptor-check.js";
+import { RecordSchemaError } from "./errors.js";
+import { sparkDdl } from "./spark-schema.js";
+import { quoteIdentifier, sqlString } from "./sql-text.js";
+
+export interface CreateTableOptions {
+  /**
+   * A path: the table is `` delta.`<location>` `` (a path-based table, no catalog entry); with `tableName`, an
+   * external table at that location.
+   */
+  location?: string;
+  /** SQL name of the table, used as written (e.g. `` main.shop.`orders` ``); default: `d.table`'s name. */
+  tableName?: string;
+  /** `CREATE TABLE IF NOT EXISTS`. */
+  ifNotExists?: boolean;
+}
+
+/**
+ * @example
+ * createTableSql(Order.descriptor, { ifNotExists: true })
+ * // CREATE TABLE IF NOT EXISTS `shop`.`orders` (`id` BIGINT NOT NULL, …) USING delta PARTITIONED BY (`day`)
+ */
+export function createTableSql(d: RecordDescriptor, options: CreateTableOptions = {}): string {
+  checkDescriptor(d);
+  const table = d.table;
+  const name = options.tableName;
+  const path = options.location === undefined ? undefined : `delta.${quoteIdentifier(options.location)}`;
+  const target = name ?? path ?? (table === undefined ? undefined : qualifiedName(table));
+  if (target === undefined) {
+    throw new RecordSchemaError(`${d.typeName} is not a table: give a tableName or a location`);
+  }
+  const partitionBy = (table?.partitionBy ?? []).map((c) => columnOf(d, c, "partition"));
+  const clusterBy = (table?.clusterBy ?? []).map((c) => columnOf(d, c, "clustering"));
+  if (partitionBy.length > 0 && clusterBy.length > 0) {
+    throw new RecordSchemaError(`${d.typeName}: a Delta table is either partitioned or clustered, not both`);
+  }
+  const parts = [`CREATE TABLE${options.ifNotExists ? " IF NOT EXISTS" : ""} ${target} (${sparkDdl(d)}) USING delta`];
+  if (partitionBy.length > 0) parts.push(`PARTITIONED BY (${partitionBy.map(quoteIdentifier).join(", ")})`);
+  if (clusterBy.length > 0) parts.push(`CLUSTER BY (${clusterBy.map(quoteIdentifier).join(", ")})`);
+  if (name !== undefined && options.location !== undefined) parts.push(`LOCATION ${sqlString(options.location)}`);
+  const comment = table?.comment ?? d.comment;
+  if (comment !== undefined) parts.push(`COMMENT ${sqlString(comment)}`);
+  return parts.join(" ");
+}
+
+function qualifiedName(table: NonNullable<RecordDescriptor["table"]>): string {
+  return [table.catalog, table.schema, table.name]
+    .filter((part): part is string => part !== undefined && part !== "")
+    .map(quoteIdentifier)
+    .join(".");
+}
+
+/** A partition or clustering column: its column name, or the property name of its field. */
+function columnOf(d: RecordDescriptor, name: string, role: string): string {
+  const field = d.fields.find((f) => f.column === name) ?? d.fields.find((f) => f.name === name);
+  if (field === undefined) throw new RecordSchemaError(`${d.typeName}: ${role} column "${name}" is not a column`);
+  return field.column;
+}

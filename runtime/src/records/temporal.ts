@@ -1,0 +1,155 @@
+/**
+ * Timestamps, dates and durations between their TypeScript types, their column values and proto3 JSON.
+ * - Timestamp: `Date` (ms) ↔ int64 µs since the epoch, UTC. Spark's TIMESTAMP and proto's Timestamp both span
+ *   0001-01-01 to 9999-12-31 (proleptic Gregorian); a `Date` outside that span is an issue.
+ * - Date (google.type.Date): `"YYYY-MM-DD"` ↔ int32 days since the epoch (Arrow DateDay, Spark DATE).
+ * - Duration: bigint µs ↔ proto3 JSON `"1.5s"`, within proto's ±315,576,000,000 s.
+ */
+import { Invalid } from "./numbers.js";
+
+const MS_PER_DAY = 86_400_000;
+/** 0001-01-01T00:00:00.000Z */
+export const MIN_TIMESTAMP_MS = -62_135_596_800_000;
+/** 9999-12-31T23:59:59.999Z */
+export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
+
+export function toTimestampMicros(value: unknown): bigint | Invalid {
+  if (!(value instanceof Date)) return new Invalid("must be a Date");
+  const ms = value.getTime();
+  if (Number.isNaN(ms)) return new Invalid("is an invalid Date");
+  if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) {
+    return new Invalid("is outside the TIMESTAMP range 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
+  }
+  return BigInt(ms) * 1000n;
+}
+
+/** A timestamp column value in `unitsPerSecond` (1 for s … 1e9 for ns) to a `Date`, rounding down to the ms. */
+export function timestampToDate(value: bigint, unitsPerSecond: bigint): Date {
+  const scaled = value * 1000n;
+  let ms = scaled / unitsPerSecond;
+  if (scaled % unitsPerSecond !== 0n && scaled < 0n) ms -= 1n;
+  return new Date(Number(ms));
+}
+
+function utcMs(year: number, month: number, day: number, h = 0, m = 0, s = 0): number {
+  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(h, m, s, 0);
+  return date.getTime();
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(utcMs(year, month + 1, 0)).getUTCDate();
+}
+
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date, year 0001 to 9999, as days since 1970-01-01. */
+export function dateToDays(year: number, month: number, day: number): number | Invalid {
+  if (!Number.isInteger(year) || year < 1 || year > 9999) return new Invalid("year must be 1 to 9999 for a DATE");
+  if (!Number.isInteger(month) || month < 1 || month > 12) return new Invalid("month must be 1 to 12");
+  if (!Number.isInteger(day) || day < 1 || day > daysInMonth(year, month)) {
+    return new Invalid("day is not in the month");
+  }
+  return utcMs(year, month, day) / MS_PER_DAY;
+}
+
+/** `"YYYY-MM-DD"` to days since the epoch. */
+export function parseDate(value: unknown): number | Invalid {
+  if (typeof value !== "string") return new Invalid('must be a "YYYY-MM-DD" string');
+  const match = DATE_TEXT.exec(value);
+  if (match === null) return new Invalid('must be a date like "2024-01-31"');
+  return dateToDays(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
+export function daysToParts(days: number): { year: number; month: number; day: number } {
+  const date = new Date(days * MS_PER_DAY);
+  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+}
+
+export function formatDate(days: number): string {
+  const { year, month, day } = daysToParts(days);
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * An RFC 3339 timestamp as proto3 JSON writes it (`1972-01-01T10:00:20.021Z`, any offset). Digits below the
+ * millisecond are dropped, since the TypeScript type is a `Date`.
+ */
+export function parseTimestamp(value: unknown): Date | Invalid {
+  if (typeof value !== "string") return new Invalid("must be an RFC 3339 timestamp string");
+  const m = RFC3339.exec(value);
+  if (m === null) return new Invalid('must be an RFC 3339 timestamp like "2024-01-31T12:00:00Z"');
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const days = dateToDays(year, month, day);
+  if (days instanceof Invalid) return days;
+  if (hour > 23 || minute > 59 || second > 59) return new Invalid("has an invalid time of day");
+  let offsetMinutes = 0;
+  if (m[8] !== undefined) {
+    const oh = Number(m[9]);
+    const om = Number(m[10]);
+    if (oh > 23 || om > 59) return new Invalid("has an invalid UTC offset");
+    offsetMinutes = (m[8] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  const ms = days * MS_PER_DAY + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+  if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) {
+    return new Invalid("is outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
+  }
+  return new Date(ms);
+}
+
+/** RFC 3339 in UTC with 0 or 3 fraction digits, as proto3 JSON prints a Timestamp. */
+export function formatTimestamp(date: Date): string {
+  const iso = date.toISOString();
+  return date.getTime() % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
+}
+
+const MAX_DURATION_SECONDS = 315_576_000_000n;
+const MAX_DURATION_MICROS = MAX_DURATION_SECONDS * 1_000_000n + 999_999n;
+
+/** A duration in µs (bigint, or an integral number) within proto's Duration range. */
+export function toDurationMicros(value: unknown): bigint | Invalid {
+  let us: bigint;
+  if (typeof value === "bigint") us = value;
+  else if (typeof value === "number" && Number.isInteger(value)) us = BigInt(value);
+  else return new Invalid("must be a bigint of microseconds");
+  if (us > MAX_DURATION_MICROS || us < -MAX_DURATION_MICROS) {
+    return new Invalid("is outside the Duration range of ±315,576,000,000 seconds");
+  }
+  return us;
+}
+
+const DURATION_TEXT = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/;
+
+/** proto3 JSON `"-1.5s"` to µs; nanosecond digits that are not zero are an issue (the column holds µs). */
+export function parseDuration(value: unknown): bigint | Invalid {
+  if (typeof value !== "string") return new Invalid('must be a duration string like "1.5s"');
+  const m = DURATION_TEXT.exec(value);
+  if (m === null) return new Invalid('must be a duration string like "1.5s"');
+  const nanos = (m[3] ?? "").padEnd(9, "0");
+  if (!nanos.endsWith("000")) return new Invalid("has nanoseconds; durations are stored in microseconds");
+  const us = BigInt(m[2] ?? "0") * 1_000_000n + BigInt(nanos.slice(0, 6));
+  return toDurationMicros(m[1] === "-" ? -us : us);
+}
+
+/** µs to proto3 JSON, with 0, 3 or 6 fraction digits. */
+export function formatDuration(us: bigint): string {
+  const negative = us < 0n;
+  const abs = negative ? -us : us;
+  const seconds = abs / 1_000_000n;
+  let fraction = (abs % 1_000_000n).toString().padStart(6, "0");
+  if (fraction === "000000") fraction = "";
+  else if (fraction.endsWith("000")) fraction = fraction.slice(0, 3);
+  return `${negative ? "-" : ""}${seconds}${fraction ? `.${fraction}` : ""}s`;
+}

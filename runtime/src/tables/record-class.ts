@@ -1,0 +1,12 @@
+/** What the runtime needs of a generated record class: its descriptor, its reader, and (optionally) its validator. */
+import type { Table } from "apache-arrow";
+import type { RecordDescriptor } from "../records/descriptor.js";
+import type { RecordIssue } from "../records/errors.js";
+
+export interface RecordClass<T extends object> {
+  readonly descriptor: RecordDescriptor;
+  /** Instances from an Arrow table of the record's columns. */
+  fromArrow(table: Table): T[];
+  /** Every problem with one record (protovalidate rules and column ranges); empty when it is valid. */
+  check?(record: T): readonly RecordIssue[];
+}

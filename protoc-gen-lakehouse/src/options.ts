@@ -2,11 +2,17 @@
 export interface LakehouseOptions {
   /** The package generated code imports the runtime from. */
   readonly runtimePackage: string;
+  /**
+   * What to do with a record whose validation rules are invalid: `error` (default) fails generation with the file,
+   * message, field and reason; `throw` generates the record with a validator that throws that reason (for compiling
+   * schemas only known at run time, such as protovalidate's conformance cases).
+   */
+  readonly invalidRules: "error" | "throw";
 }
 
 export const DEFAULT_RUNTIME_PACKAGE = "@lakehouse-contracts/runtime";
 
-const KNOWN = ["runtime_package"] as const;
+const KNOWN = ["runtime_package", "invalid_rules"] as const;
 
 /**
  * Parses the parameters protoplugin leaves to the plugin. Unknown keys are errors (a typo must not silently fall
@@ -14,6 +20,7 @@ const KNOWN = ["runtime_package"] as const;
  */
 export function parseLakehouseOptions(raw: readonly { key: string; value: string }[]): LakehouseOptions {
   let runtimePackage = DEFAULT_RUNTIME_PACKAGE;
+  let invalidRules: "error" | "throw" = "error";
   for (const { key, value } of raw) {
     switch (key) {
       case "runtime_package":
@@ -22,11 +29,15 @@ export function parseLakehouseOptions(raw: readonly { key: string; value: string
         }
         runtimePackage = value;
         break;
+      case "invalid_rules":
+        if (value !== "error" && value !== "throw") throw new Error("expected error or throw");
+        invalidRules = value;
+        break;
       default:
         throw new Error(
           `unknown option; protoc-gen-lakehouse knows ${KNOWN.join(", ")}, and protoplugin's target, import_extension, js_import_style, keep_empty_files, ts_nocheck, elide_plugin_version`,
         );
     }
   }
-  return { runtimePackage };
+  return { runtimePackage, invalidRules };
 }

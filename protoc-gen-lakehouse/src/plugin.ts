@@ -24,15 +24,22 @@ function generateTs(schema: Schema<LakehouseOptions>): void {
   const problems: Problem[] = [];
   const models = schema.files.map((file) => ({ file, records: messagesOf(file).map((m) => buildRecord(m, problems)) }));
   if (problems.length > 0) throw new GenerationError(problems);
-  for (const { file, records } of models) emitFile(schema, file, records);
+  // Validation rules are checked while validators are printed; a problem there still fails the whole run.
+  for (const { file, records } of models) emitFile(schema, file, records, problems);
+  if (problems.length > 0) throw new GenerationError(problems);
 }
 
-function emitFile(schema: Schema<LakehouseOptions>, file: DescFile, records: readonly RecordModel[]): void {
+function emitFile(
+  schema: Schema<LakehouseOptions>,
+  file: DescFile,
+  records: readonly RecordModel[],
+  problems: Problem[],
+): void {
   const f = schema.generateFile(generatedFileName(file));
   f.preamble(file);
   const ctx = new EmitContext(f, file, schema.options);
   for (const desc of schema.typesInFile(file)) {
     if (desc.kind === "enum") emitEnum(ctx, desc);
   }
-  for (const record of records) emitRecordClass(ctx, record);
+  for (const record of records) emitRecordClass(ctx, record, problems);
 }

@@ -54,8 +54,11 @@ export {
   type IdempotencyKey,
   type InsertOptions,
   type InsertResult,
+  type InsertStreamOptions,
+  type InsertStreamResult,
   type ReadOptions,
   RecordTable,
   type UpsertResult,
 } from "./tables/record-table.js";
 export type { TableLocation } from "./tables/table-target.js";
+export * from "./validate/index.js";

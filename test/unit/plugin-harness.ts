@@ -18,6 +18,7 @@ import { repoRoot } from "../../tools/lib/paths.js";
 export const binDir = join(repoRoot, "node_modules/.bin");
 export const buf = join(binDir, "buf");
 export const optionsProtoDir = join(repoRoot, "protoc-gen-lakehouse/proto");
+export const protovalidateProtoDir = join(repoRoot, ".cache/protos/protovalidate");
 
 /** Runs a command with node_modules/.bin first on PATH; throws with its output when it fails. */
 export function runWithBin(cmd: string, args: readonly string[], cwd = repoRoot): Buffer {
@@ -54,7 +55,12 @@ export class ContractWorkspace {
       writeFileSync(join(this.dir, "contracts", path), source);
     }
     cpSync(optionsProtoDir, join(this.dir, "options"), { recursive: true });
-    writeFileSync(join(this.dir, "buf.yaml"), "version: v2\nmodules:\n  - path: contracts\n  - path: options\n");
+    // protovalidate's validate.proto (fetched by `npm run protos:fetch`), so contracts can carry buf.validate rules.
+    cpSync(protovalidateProtoDir, join(this.dir, "protovalidate"), { recursive: true });
+    writeFileSync(
+      join(this.dir, "buf.yaml"),
+      "version: v2\nmodules:\n  - path: contracts\n  - path: options\n  - path: protovalidate\n",
+    );
     const out = join(this.dir, "image.binpb");
     runWithBin(buf, ["build", "-o", out], this.dir);
     // A buf image is wire-compatible with FileDescriptorSet: files in dependency order, with source info.

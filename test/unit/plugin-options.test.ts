@@ -29,7 +29,7 @@ message Thing {
 afterAll(() => workspace.dispose());
 
 test("runtime_package defaults to @lakehouse-contracts/runtime", () => {
-  expect(parseLakehouseOptions([])).toEqual({ runtimePackage: "@lakehouse-contracts/runtime" });
+  expect(parseLakehouseOptions([])).toEqual({ runtimePackage: "@lakehouse-contracts/runtime", invalidRules: "error" });
   const [file] = workspace.generate("ok/v1/thing.proto").file;
   expect(file?.name).toBe("ok/v1/thing_lakehouse.ts");
   expect(file?.content).toContain('from "@lakehouse-contracts/runtime";');
@@ -46,7 +46,10 @@ test("runtime_package changes where generated code imports the runtime from", ()
 
 test("unknown parameters and bad values are errors", () => {
   expect(() => workspace.generate("ok/v1/thing.proto", "target=ts,runtime_pkg=x")).toThrow(
-    /^invalid option "runtime_pkg=x": unknown option; protoc-gen-lakehouse knows runtime_package, and protoplugin's target/,
+    /^invalid option "runtime_pkg=x": unknown option; protoc-gen-lakehouse knows runtime_package, invalid_rules, and protoplugin's target/,
+  );
+  expect(() => workspace.generate("ok/v1/thing.proto", "target=ts,invalid_rules=ignore")).toThrow(
+    'invalid option "invalid_rules=ignore": expected error or throw',
   );
   expect(() => workspace.generate("ok/v1/thing.proto", "target=ts,runtime_package=Not A Package")).toThrow(
     'invalid option "runtime_package=Not A Package": expected an npm package name',

@@ -4,8 +4,10 @@
 // @generated from file shop/v1/common.proto (package shop.v1, syntax proto3)
 /* eslint-disable */
 
-import type { EnumDescriptor, RecordDescriptor } from "@lakehouse-contracts/runtime";
-import { arrowSchema, decodeJson, encodeJson, fromArrow, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet } from "@lakehouse-contracts/runtime";
+import type { EnumDescriptor, ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor } from "@lakehouse-contracts/runtime";
+import { arrowSchema, decodeJson, encodeJson, fromArrow, fromProtoMessage, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet, toProtoMessage } from "@lakehouse-contracts/runtime";
+import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
+import { assertNoViolations, codepoints, standardSchema, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
 
 /**
  * ISO 4217 currencies the shop sells in.
@@ -88,7 +90,7 @@ export class Money {
    * Proto3 defaults for absent fields; nested records given as init objects become instances.
    */
   constructor(init: MoneyInit = {}) {
-    this.amount = init.amount ?? "0";
+    this.amount = init.amount ?? "0.00";
     this.currency = init.currency ?? "CURRENCY_UNSPECIFIED";
   }
 
@@ -172,6 +174,72 @@ export class Money {
   static toParquet(records: readonly Money[]): Promise<Uint8Array> {
     return toParquet(Money.descriptor, records);
   }
+
+  /**
+   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
+   * @example Money.fromProto(MoneySchema, message)
+   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
+   */
+  static fromProto<S extends ProtoSchema>(
+    schema: S,
+    message: ProtoMessage<S>,
+    options?: ProtoInteropOptions,
+  ): Money {
+    return new Money(fromProtoMessage(Money.descriptor, schema, message, options) as MoneyInit);
+  }
+
+  /**
+   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
+   * @example record.toProto(MoneySchema)
+   */
+  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
+    return toProtoMessage(Money.descriptor, schema, this, options);
+  }
+
+  /**
+   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   */
+  static check(record: Money, options?: ValidateOptions): Violation[] {
+    return Violations.collect(options, (v) => Money.checkAt(v, record, ""));
+  }
+
+  /**
+   * Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).
+   * @internal
+   */
+  static checkAt(v: Violations, r: Money, at: string): void {
+    if (!(["CURRENCY_UNSPECIFIED", "CURRENCY_EUR", "CURRENCY_USD", "CURRENCY_GBP"] as string[]).includes(r.currency)) v.add(`${at}currency`, "enum.defined_only", "enum.defined_only", "value must be one of the defined enum values", r.currency);
+  }
+
+  /**
+   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   */
+  validate(options?: ValidateOptions): ValidationResult {
+    return validationResult("shop.v1.Money", Money.check(this, options));
+  }
+
+  /**
+   * Validates a record (or an init object, made into a `Money` first); never throws for invalid data.
+   */
+  static validate(value: Money | MoneyInit, options?: ValidateOptions): ValidationResult {
+    const record = value instanceof Money ? value : new Money(value);
+    return validationResult("shop.v1.Money", Money.check(record, options));
+  }
+
+  /**
+   * @throws the runtime's ValidationError, listing every violation
+   */
+  static assertValid(record: Money): void {
+    assertNoViolations("shop.v1.Money", Money.check(record));
+  }
+
+  /**
+   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
+   */
+  static readonly "~standard": StandardSchemaV1<MoneyInit, Money>["~standard"] = standardSchema(
+    (value) => (value instanceof Money ? value : new Money(value as MoneyInit)),
+    (record: Money) => Money.check(record),
+  );
 }
 
 /**
@@ -354,5 +422,73 @@ export class Address {
   static toParquet(records: readonly Address[]): Promise<Uint8Array> {
     return toParquet(Address.descriptor, records);
   }
+
+  /**
+   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
+   * @example Address.fromProto(AddressSchema, message)
+   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
+   */
+  static fromProto<S extends ProtoSchema>(
+    schema: S,
+    message: ProtoMessage<S>,
+    options?: ProtoInteropOptions,
+  ): Address {
+    return new Address(fromProtoMessage(Address.descriptor, schema, message, options) as AddressInit);
+  }
+
+  /**
+   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
+   * @example record.toProto(AddressSchema)
+   */
+  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
+    return toProtoMessage(Address.descriptor, schema, this, options);
+  }
+
+  /**
+   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   */
+  static check(record: Address, options?: ValidateOptions): Violation[] {
+    return Violations.collect(options, (v) => Address.checkAt(v, record, ""));
+  }
+
+  /**
+   * Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).
+   * @internal
+   */
+  static checkAt(v: Violations, r: Address, at: string): void {
+    if (r.lines.length > 4) v.add(`${at}lines`, "repeated.max_items", "repeated.max_items", "must contain no more than 4 item(s)", r.lines);
+    if (codepoints(r.postalCode) > 16) v.add(`${at}postal_code`, "string.max_len", "string.max_len", "must be at most 16 characters", r.postalCode);
+    if (codepoints(r.countryCode) !== 2) v.add(`${at}country_code`, "string.len", "string.len", "must be 2 characters", r.countryCode);
+  }
+
+  /**
+   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   */
+  validate(options?: ValidateOptions): ValidationResult {
+    return validationResult("shop.v1.Address", Address.check(this, options));
+  }
+
+  /**
+   * Validates a record (or an init object, made into a `Address` first); never throws for invalid data.
+   */
+  static validate(value: Address | AddressInit, options?: ValidateOptions): ValidationResult {
+    const record = value instanceof Address ? value : new Address(value);
+    return validationResult("shop.v1.Address", Address.check(record, options));
+  }
+
+  /**
+   * @throws the runtime's ValidationError, listing every violation
+   */
+  static assertValid(record: Address): void {
+    assertNoViolations("shop.v1.Address", Address.check(record));
+  }
+
+  /**
+   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
+   */
+  static readonly "~standard": StandardSchemaV1<AddressInit, Address>["~standard"] = standardSchema(
+    (value) => (value instanceof Address ? value : new Address(value as AddressInit)),
+    (record: Address) => Address.check(record),
+  );
 }
 

@@ -4,10 +4,12 @@
 // @generated from file shop/v1/customer.proto (package shop.v1, syntax proto3)
 /* eslint-disable */
 
-import type { EnumDescriptor, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
-import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet } from "@lakehouse-contracts/runtime";
+import type { EnumDescriptor, ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
+import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, fromProtoMessage, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet, toProtoMessage } from "@lakehouse-contracts/runtime";
 import type { AddressInit, MoneyInit } from "./common_lakehouse.js";
 import { Address, Money } from "./common_lakehouse.js";
+import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
+import { allUnique, assertNoViolations, codepoints, isEmail, re2, standardSchema, subscript, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
 
 /**
  * Loyalty tier; stored as its number.
@@ -396,5 +398,96 @@ export class Customer {
   static toParquet(records: readonly Customer[]): Promise<Uint8Array> {
     return toParquet(Customer.descriptor, records);
   }
+
+  /**
+   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
+   * @example Customer.fromProto(CustomerSchema, message)
+   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
+   */
+  static fromProto<S extends ProtoSchema>(
+    schema: S,
+    message: ProtoMessage<S>,
+    options?: ProtoInteropOptions,
+  ): Customer {
+    return new Customer(fromProtoMessage(Customer.descriptor, schema, message, options) as CustomerInit);
+  }
+
+  /**
+   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
+   * @example record.toProto(CustomerSchema)
+   */
+  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
+    return toProtoMessage(Customer.descriptor, schema, this, options);
+  }
+
+  /**
+   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   */
+  static check(record: Customer, options?: ValidateOptions): Violation[] {
+    return Violations.collect(options, (v) => Customer.checkAt(v, record, ""));
+  }
+
+  /**
+   * Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).
+   * @internal
+   */
+  static checkAt(v: Violations, r: Customer, at: string): void {
+    if (codepoints(r.customerId) < 1) v.add(`${at}customer_id`, "string.min_len", "string.min_len", "must be at least 1 characters", r.customerId);
+    if (r.email !== "" && !isEmail(r.email)) v.add(`${at}email`, "string.email", "string.email", "must be a valid email address", r.email, true);
+    if (r.email === "") v.add(`${at}email`, "string.email", "string.email_empty", "value is empty, which is not a valid email address", r.email, true);
+    if (r.billingAddress !== undefined) {
+      Address.checkAt(v, r.billingAddress, `${at}billing_address.`);
+    }
+    if (!Customer$0.test(r.countryCode)) v.add(`${at}country_code`, "string.pattern", "string.pattern", "does not match regex pattern `^[A-Z]{2}$`", r.countryCode);
+    if (r.tags.length > 20) v.add(`${at}tags`, "repeated.max_items", "repeated.max_items", "must contain no more than 20 item(s)", r.tags);
+    if (!allUnique(r.tags)) v.add(`${at}tags`, "repeated.unique", "repeated.unique", "repeated value must contain unique items", r.tags);
+    for (const [i, x] of r.tags.entries()) {
+      if (codepoints(x) < 1) v.add(`${at}tags[${i}]`, "repeated.items.string.min_len", "string.min_len", "must be at least 1 characters", x);
+      if (codepoints(x) > 40) v.add(`${at}tags[${i}]`, "repeated.items.string.max_len", "string.max_len", "must be at most 40 characters", x);
+    }
+    for (const [k, x] of r.attributes) {
+      if (codepoints(k) < 1) v.addKey(subscript(`${at}attributes`, k), "map.keys.string.min_len", "string.min_len", "must be at least 1 characters", k);
+      if (codepoints(k) > 64) v.addKey(subscript(`${at}attributes`, k), "map.keys.string.max_len", "string.max_len", "must be at most 64 characters", k);
+    }
+    if (r.loyaltyPoints !== undefined) {
+      if (!(r.loyaltyPoints >= 0n)) v.add(`${at}loyalty_points`, "int64.gte", "int64.gte", "must be greater than or equal to 0", r.loyaltyPoints);
+    }
+    if (!(["TIER_UNSPECIFIED", "TIER_SILVER", "TIER_GOLD"] as string[]).includes(r.tier)) v.add(`${at}tier`, "enum.defined_only", "enum.defined_only", "value must be one of the defined enum values", r.tier);
+    if (r.lifetimeValue !== undefined) {
+      Money.checkAt(v, r.lifetimeValue, `${at}lifetime_value.`);
+    }
+  }
+
+  /**
+   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   */
+  validate(options?: ValidateOptions): ValidationResult {
+    return validationResult("shop.v1.Customer", Customer.check(this, options));
+  }
+
+  /**
+   * Validates a record (or an init object, made into a `Customer` first); never throws for invalid data.
+   */
+  static validate(value: Customer | CustomerInit, options?: ValidateOptions): ValidationResult {
+    const record = value instanceof Customer ? value : new Customer(value);
+    return validationResult("shop.v1.Customer", Customer.check(record, options));
+  }
+
+  /**
+   * @throws the runtime's ValidationError, listing every violation
+   */
+  static assertValid(record: Customer): void {
+    assertNoViolations("shop.v1.Customer", Customer.check(record));
+  }
+
+  /**
+   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
+   */
+  static readonly "~standard": StandardSchemaV1<CustomerInit, Customer>["~standard"] = standardSchema(
+    (value) => (value instanceof Customer ? value : new Customer(value as CustomerInit)),
+    (record: Customer) => Customer.check(record),
+  );
 }
+
+const Customer$0 = re2("^[A-Z]{2}$");
 

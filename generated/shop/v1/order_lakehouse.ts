@@ -4,13 +4,15 @@
 // @generated from file shop/v1/order.proto (package shop.v1, syntax proto3)
 /* eslint-disable */
 
-import type { EnumDescriptor, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
-import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet } from "@lakehouse-contracts/runtime";
+import type { EnumDescriptor, ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
+import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, fromProtoMessage, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet, toProtoMessage } from "@lakehouse-contracts/runtime";
 import type { AddressInit, MoneyInit } from "./common_lakehouse.js";
 import { Address, Currency, Money } from "./common_lakehouse.js";
 import type { CustomerInit } from "./customer_lakehouse.js";
 import { Customer } from "./customer_lakehouse.js";
 import type { JsonObject } from "@bufbuild/protobuf";
+import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
+import { assertNoViolations, codepoints, re2, standardSchema, subscript, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
 
 /**
  * Where the order is in its life.
@@ -539,7 +541,7 @@ export class Order {
     this.status = init.status ?? "STATUS_UNSPECIFIED";
     this.salesChannel = init.salesChannel ?? "SALES_CHANNEL_UNSPECIFIED";
     this.lines = init.lines?.map((v) => new Order_Line(v)) ?? [];
-    this.total = init.total ?? "0";
+    this.total = init.total ?? "0.00";
     this.currency = init.currency ?? "CURRENCY_UNSPECIFIED";
     this.shippingAddress = init.shippingAddress === undefined ? undefined : new Address(init.shippingAddress);
     this.customerSnapshot = init.customerSnapshot === undefined ? undefined : new Customer(init.customerSnapshot);
@@ -656,7 +658,108 @@ export class Order {
   static toParquet(records: readonly Order[]): Promise<Uint8Array> {
     return toParquet(Order.descriptor, records);
   }
+
+  /**
+   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
+   * @example Order.fromProto(OrderSchema, message)
+   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
+   */
+  static fromProto<S extends ProtoSchema>(
+    schema: S,
+    message: ProtoMessage<S>,
+    options?: ProtoInteropOptions,
+  ): Order {
+    return new Order(fromProtoMessage(Order.descriptor, schema, message, options) as OrderInit);
+  }
+
+  /**
+   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
+   * @example record.toProto(OrderSchema)
+   */
+  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
+    return toProtoMessage(Order.descriptor, schema, this, options);
+  }
+
+  /**
+   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   */
+  static check(record: Order, options?: ValidateOptions): Violation[] {
+    return Violations.collect(options, (v) => Order.checkAt(v, record, ""));
+  }
+
+  /**
+   * Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).
+   * @internal
+   */
+  static checkAt(v: Violations, r: Order, at: string): void {
+    if (!r.orderId.startsWith("ord_")) v.add(`${at}order_id`, "string.prefix", "string.prefix", "does not have prefix `ord_`", r.orderId);
+    if (r.customerId === "") v.add(`${at}customer_id`, "required", "required", "value is required");
+    if (["STATUS_UNSPECIFIED"].includes(r.status)) v.add(`${at}status`, "enum.not_in", "enum.not_in", "must not be in list [0]", r.status);
+    if (r.lines.length < 1) v.add(`${at}lines`, "repeated.min_items", "repeated.min_items", "must contain at least 1 item(s)", r.lines);
+    for (const [i, x] of r.lines.entries()) {
+      Order_Line.checkAt(v, x, `${at}lines[${i}].`);
+    }
+    if (r.shippingAddress !== undefined) {
+      Address.checkAt(v, r.shippingAddress, `${at}shipping_address.`);
+    }
+    if (r.customerSnapshot !== undefined) {
+      Customer.checkAt(v, r.customerSnapshot, `${at}customer_snapshot.`);
+    }
+    if (r.payment.case === "card") {
+      Order_Card.checkAt(v, r.payment.value, `${at}card.`);
+    }
+    if (r.payment.case === "voucherCode") {
+      if (!Order$0.test(r.payment.value)) v.add(`${at}voucher_code`, "string.pattern", "string.pattern", "does not match regex pattern `^[A-Z0-9]{8,16}$`", r.payment.value);
+    }
+    if (r.payment.case === "bankTransfer") {
+      Order_BankTransfer.checkAt(v, r.payment.value, `${at}bank_transfer.`);
+    }
+    for (const [k, x] of r.quantitiesBySku) {
+      if (codepoints(k) < 3) v.addKey(subscript(`${at}quantities_by_sku`, k), "map.keys.string.min_len", "string.min_len", "must be at least 3 characters", k);
+      if (!(x > 0)) v.add(subscript(`${at}quantities_by_sku`, k), "map.values.uint32.gt", "uint32.gt", "must be greater than 0", x);
+    }
+    for (const [k, x] of r.linesById) {
+      Order_Line.checkAt(v, x, subscript(`${at}lines_by_id`, k) + ".");
+    }
+    if (r.discountRate !== undefined) {
+      if (!(r.discountRate >= 0 && r.discountRate <= 1)) v.add(`${at}discount_rate`, "double.gte", "double.gte_lte", "must be greater than or equal to 0 and less than or equal to 1", r.discountRate);
+    }
+    if (r.signature.length > 512) v.add(`${at}signature`, "bytes.max_len", "bytes.max_len", "must be at most 512 bytes", r.signature);
+    if (r.payment.case === undefined) v.add(`${at}payment`, "", "required", "exactly one field is required in oneof");
+  }
+
+  /**
+   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   */
+  validate(options?: ValidateOptions): ValidationResult {
+    return validationResult("shop.v1.Order", Order.check(this, options));
+  }
+
+  /**
+   * Validates a record (or an init object, made into a `Order` first); never throws for invalid data.
+   */
+  static validate(value: Order | OrderInit, options?: ValidateOptions): ValidationResult {
+    const record = value instanceof Order ? value : new Order(value);
+    return validationResult("shop.v1.Order", Order.check(record, options));
+  }
+
+  /**
+   * @throws the runtime's ValidationError, listing every violation
+   */
+  static assertValid(record: Order): void {
+    assertNoViolations("shop.v1.Order", Order.check(record));
+  }
+
+  /**
+   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
+   */
+  static readonly "~standard": StandardSchemaV1<OrderInit, Order>["~standard"] = standardSchema(
+    (value) => (value instanceof Order ? value : new Order(value as OrderInit)),
+    (record: Order) => Order.check(record),
+  );
 }
+
+const Order$0 = re2("^[A-Z0-9]{8,16}$");
 
 /**
  * The fields of a {@link Order_Line}, all optional: what `new Order_Line(init)` takes.
@@ -867,6 +970,83 @@ export class Order_Line {
   static toParquet(records: readonly Order_Line[]): Promise<Uint8Array> {
     return toParquet(Order_Line.descriptor, records);
   }
+
+  /**
+   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
+   * @example Order_Line.fromProto(Order_LineSchema, message)
+   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
+   */
+  static fromProto<S extends ProtoSchema>(
+    schema: S,
+    message: ProtoMessage<S>,
+    options?: ProtoInteropOptions,
+  ): Order_Line {
+    return new Order_Line(fromProtoMessage(Order_Line.descriptor, schema, message, options) as Order_LineInit);
+  }
+
+  /**
+   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
+   * @example record.toProto(Order_LineSchema)
+   */
+  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
+    return toProtoMessage(Order_Line.descriptor, schema, this, options);
+  }
+
+  /**
+   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   */
+  static check(record: Order_Line, options?: ValidateOptions): Violation[] {
+    return Violations.collect(options, (v) => Order_Line.checkAt(v, record, ""));
+  }
+
+  /**
+   * Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).
+   * @internal
+   */
+  static checkAt(v: Violations, r: Order_Line, at: string): void {
+    if (codepoints(r.sku) < 3) v.add(`${at}sku`, "string.min_len", "string.min_len", "must be at least 3 characters", r.sku);
+    if (!(r.quantity > 0)) v.add(`${at}quantity`, "uint32.gt", "uint32.gt", "must be greater than 0", r.quantity);
+    if (r.unitPrice !== undefined) {
+      Money.checkAt(v, r.unitPrice, `${at}unit_price.`);
+    }
+    if (r.discount !== undefined) {
+      if (!(r.discount >= 0)) v.add(`${at}discount`, "double.gte", "double.gte", "must be greater than or equal to 0", r.discount);
+      if (!Number.isFinite(r.discount)) v.add(`${at}discount`, "double.finite", "double.finite", "must be finite", r.discount);
+    }
+    for (const [i, x] of r.giftMessages.entries()) {
+      if (codepoints(x) > 500) v.add(`${at}gift_messages[${i}]`, "repeated.items.string.max_len", "string.max_len", "must be at most 500 characters", x);
+    }
+  }
+
+  /**
+   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   */
+  validate(options?: ValidateOptions): ValidationResult {
+    return validationResult("shop.v1.Order.Line", Order_Line.check(this, options));
+  }
+
+  /**
+   * Validates a record (or an init object, made into a `Order_Line` first); never throws for invalid data.
+   */
+  static validate(value: Order_Line | Order_LineInit, options?: ValidateOptions): ValidationResult {
+    const record = value instanceof Order_Line ? value : new Order_Line(value);
+    return validationResult("shop.v1.Order.Line", Order_Line.check(record, options));
+  }
+
+  /**
+   * @throws the runtime's ValidationError, listing every violation
+   */
+  static assertValid(record: Order_Line): void {
+    assertNoViolations("shop.v1.Order.Line", Order_Line.check(record));
+  }
+
+  /**
+   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
+   */
+  static readonly "~standard": StandardSchemaV1<Order_LineInit, Order_Line>["~standard"] = standardSchema(
+    (value) => (value instanceof Order_Line ? value : new Order_Line(value as Order_LineInit)),
+    (record: Order_Line) => Order_Line.check(record),
+  );
 }
 
 /**
@@ -1015,7 +1195,76 @@ export class Order_Card {
   static toParquet(records: readonly Order_Card[]): Promise<Uint8Array> {
     return toParquet(Order_Card.descriptor, records);
   }
+
+  /**
+   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
+   * @example Order_Card.fromProto(Order_CardSchema, message)
+   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
+   */
+  static fromProto<S extends ProtoSchema>(
+    schema: S,
+    message: ProtoMessage<S>,
+    options?: ProtoInteropOptions,
+  ): Order_Card {
+    return new Order_Card(fromProtoMessage(Order_Card.descriptor, schema, message, options) as Order_CardInit);
+  }
+
+  /**
+   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
+   * @example record.toProto(Order_CardSchema)
+   */
+  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
+    return toProtoMessage(Order_Card.descriptor, schema, this, options);
+  }
+
+  /**
+   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   */
+  static check(record: Order_Card, options?: ValidateOptions): Violation[] {
+    return Violations.collect(options, (v) => Order_Card.checkAt(v, record, ""));
+  }
+
+  /**
+   * Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).
+   * @internal
+   */
+  static checkAt(v: Violations, r: Order_Card, at: string): void {
+    if (!Order_Card$0.test(r.last4)) v.add(`${at}last4`, "string.pattern", "string.pattern", "does not match regex pattern `^[0-9]{4}$`", r.last4, true);
+    if (!["visa", "mastercard", "amex"].includes(r.network)) v.add(`${at}network`, "string.in", "string.in", "must be in list [visa, mastercard, amex]", r.network);
+  }
+
+  /**
+   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   */
+  validate(options?: ValidateOptions): ValidationResult {
+    return validationResult("shop.v1.Order.Card", Order_Card.check(this, options));
+  }
+
+  /**
+   * Validates a record (or an init object, made into a `Order_Card` first); never throws for invalid data.
+   */
+  static validate(value: Order_Card | Order_CardInit, options?: ValidateOptions): ValidationResult {
+    const record = value instanceof Order_Card ? value : new Order_Card(value);
+    return validationResult("shop.v1.Order.Card", Order_Card.check(record, options));
+  }
+
+  /**
+   * @throws the runtime's ValidationError, listing every violation
+   */
+  static assertValid(record: Order_Card): void {
+    assertNoViolations("shop.v1.Order.Card", Order_Card.check(record));
+  }
+
+  /**
+   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
+   */
+  static readonly "~standard": StandardSchemaV1<Order_CardInit, Order_Card>["~standard"] = standardSchema(
+    (value) => (value instanceof Order_Card ? value : new Order_Card(value as Order_CardInit)),
+    (record: Order_Card) => Order_Card.check(record),
+  );
 }
+
+const Order_Card$0 = re2("^[0-9]{4}$");
 
 /**
  * The fields of a {@link Order_BankTransfer}, all optional: what `new Order_BankTransfer(init)` takes.
@@ -1160,5 +1409,70 @@ export class Order_BankTransfer {
   static toParquet(records: readonly Order_BankTransfer[]): Promise<Uint8Array> {
     return toParquet(Order_BankTransfer.descriptor, records);
   }
+
+  /**
+   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
+   * @example Order_BankTransfer.fromProto(Order_BankTransferSchema, message)
+   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
+   */
+  static fromProto<S extends ProtoSchema>(
+    schema: S,
+    message: ProtoMessage<S>,
+    options?: ProtoInteropOptions,
+  ): Order_BankTransfer {
+    return new Order_BankTransfer(fromProtoMessage(Order_BankTransfer.descriptor, schema, message, options) as Order_BankTransferInit);
+  }
+
+  /**
+   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
+   * @example record.toProto(Order_BankTransferSchema)
+   */
+  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
+    return toProtoMessage(Order_BankTransfer.descriptor, schema, this, options);
+  }
+
+  /**
+   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   */
+  static check(record: Order_BankTransfer, options?: ValidateOptions): Violation[] {
+    return Violations.collect(options, (v) => Order_BankTransfer.checkAt(v, record, ""));
+  }
+
+  /**
+   * Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).
+   * @internal
+   */
+  static checkAt(_v: Violations, _r: Order_BankTransfer, _at: string): void {
+  }
+
+  /**
+   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   */
+  validate(options?: ValidateOptions): ValidationResult {
+    return validationResult("shop.v1.Order.BankTransfer", Order_BankTransfer.check(this, options));
+  }
+
+  /**
+   * Validates a record (or an init object, made into a `Order_BankTransfer` first); never throws for invalid data.
+   */
+  static validate(value: Order_BankTransfer | Order_BankTransferInit, options?: ValidateOptions): ValidationResult {
+    const record = value instanceof Order_BankTransfer ? value : new Order_BankTransfer(value);
+    return validationResult("shop.v1.Order.BankTransfer", Order_BankTransfer.check(record, options));
+  }
+
+  /**
+   * @throws the runtime's ValidationError, listing every violation
+   */
+  static assertValid(record: Order_BankTransfer): void {
+    assertNoViolations("shop.v1.Order.BankTransfer", Order_BankTransfer.check(record));
+  }
+
+  /**
+   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
+   */
+  static readonly "~standard": StandardSchemaV1<Order_BankTransferInit, Order_BankTransfer>["~standard"] = standardSchema(
+    (value) => (value instanceof Order_BankTransfer ? value : new Order_BankTransfer(value as Order_BankTransferInit)),
+    (record: Order_BankTransfer) => Order_BankTransfer.check(record),
+  );
 }
 

@@ -27,6 +27,11 @@ export class EmitContext {
     return this.f.import(name, this.options.runtimePackage, typeOnly);
   }
 
+  /** A validation symbol of the runtime (its `/validate` subpath: the validator runtime and its RE2 engine). */
+  validation(name: string, typeOnly = false): ImportSymbol {
+    return this.f.import(name, `${this.options.runtimePackage}/validate`, typeOnly);
+  }
+
   /** The class of a record message (imported when it is generated from another file). */
   classOf(desc: DescMessage): string | ImportSymbol {
     return this.ref(desc, localTypeName(desc), false);

@@ -4,15 +4,17 @@
  */
 import type { DescOneof } from "@bufbuild/protobuf";
 import type { ImportSymbol, Printable } from "@bufbuild/protoplugin";
+import type { Problem } from "../errors.js";
 import type { ColumnModel, RecordModel } from "../model/record.js";
 import { type EmitContext, localTypeName } from "./context.js";
 import { recordLiteral, tableLiteral } from "./descriptor.js";
 import { render } from "./literal.js";
 import { convertDefined, initType, propertyIsOptional, propertyType, valueType, zeroValue } from "./types.js";
+import { emitValidatorMembers } from "./validator.js";
 
 type Code = (string | ImportSymbol)[];
 
-export function emitRecordClass(ctx: EmitContext, record: RecordModel): void {
+export function emitRecordClass(ctx: EmitContext, record: RecordModel, problems: Problem[]): void {
   emitInit(ctx, record);
   const { f } = ctx;
   const name = localTypeName(record.message);
@@ -43,8 +45,13 @@ export function emitRecordClass(ctx: EmitContext, record: RecordModel): void {
   f.print();
   emitConstructor(ctx, record, name);
   emitMethods(ctx, record, name);
+  emitProtoInterop(ctx, name);
+  f.print();
+  const constants = emitValidatorMembers(ctx, record, name, problems);
   f.print("}");
   f.print();
+  for (const line of constants) f.print(...line);
+  if (constants.length > 0) f.print();
 }
 
 function emitInit(ctx: EmitContext, record: RecordModel): void {
@@ -268,5 +275,48 @@ function emitMethods(ctx: EmitContext, record: RecordModel, name: string): void 
   f.print(f.jsDoc("A Parquet file of `records`.", "  "));
   f.print(`  static toParquet(records: readonly ${name}[]): Promise<Uint8Array> {`);
   f.print("    return ", ctx.runtime("toParquet"), `(${d}, records);`);
+  f.print("  }");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Interop with protoc-gen-es: `fromProto(schema, message)` / `toProto(schema)`. The caller passes the protobuf-es
+// schema (`OrderSchema`) it already has, so generated code imports nothing of protoc-gen-es's output; the runtime
+// converts through the proto3 JSON mapping (runtime/src/records/proto-interop.ts).
+// ---------------------------------------------------------------------------------------------------------------
+
+function emitProtoInterop(ctx: EmitContext, name: string): void {
+  const { f } = ctx;
+  const schema = ctx.runtime("ProtoSchema", true);
+  const message = ctx.runtime("ProtoMessage", true);
+  const options = ctx.runtime("ProtoInteropOptions", true);
+  f.print();
+  f.print(
+    f.jsDoc(
+      `The record of a protobuf-es message of the same proto type, with \`schema\` its protoc-gen-es schema.\n@example ${name}.fromProto(${name}Schema, message)\n@throws the runtime's JsonDecodeError when values do not fit the record (all listed)`,
+      "  ",
+    ),
+  );
+  f.print("  static fromProto<S extends ", schema, ">(");
+  f.print("    schema: S,");
+  f.print("    message: ", message, "<S>,");
+  f.print("    options?: ", options, ",");
+  f.print(`  ): ${name} {`);
+  f.print(
+    "    return new ",
+    name,
+    "(",
+    ctx.runtime("fromProtoMessage"),
+    `(${name}.descriptor, schema, message, options) as ${name}Init);`,
+  );
+  f.print("  }");
+  f.print();
+  f.print(
+    f.jsDoc(
+      `This record as a protobuf-es message, with \`schema\` its protoc-gen-es schema.\n@example record.toProto(${name}Schema)`,
+      "  ",
+    ),
+  );
+  f.print("  toProto<S extends ", schema, ">(schema: S, options?: ", options, "): ", message, "<S> {");
+  f.print("    return ", ctx.runtime("toProtoMessage"), `(${name}.descriptor, schema, this, options);`);
   f.print("  }");
 }

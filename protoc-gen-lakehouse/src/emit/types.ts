@@ -109,7 +109,10 @@ export function propertyType(ctx: EmitContext, column: ColumnModel): Code {
   return propertyIsOptional(column) ? [...type, " | undefined"] : type;
 }
 
-/** The zero value of a non-nullable column (proto3 defaults; a decimal defaults to "0", "" is not a number). */
+/**
+ * The zero value of a non-nullable column (proto3 defaults). A decimal defaults to zero written with its scale
+ * ("0.00" for scale 2), the form it reads back from the table in; "" is not a number.
+ */
 export function zeroValue(type: ColumnType): string {
   switch (type.kind) {
     case "scalar":
@@ -128,7 +131,7 @@ export function zeroValue(type: ColumnType): string {
     case "enum":
       return JSON.stringify(zeroEnumValue(type.enum));
     case "decimal":
-      return '"0"';
+      return JSON.stringify(type.scale > 0 ? `0.${"0".repeat(type.scale)}` : "0");
     case "date":
       return '"1970-01-01"';
     case "duration":

@@ -56,7 +56,7 @@ export interface RecordModel {
 }
 
 /** Instance members of generated classes that a field's property must not shadow. */
-const RESERVED_PROPERTIES = new Set(["toJson", "constructor"]);
+const RESERVED_PROPERTIES = new Set(["toJson", "validate", "constructor"]);
 
 /** Builds the model of one message; problems (with their location) go to `problems`. */
 export function buildRecord(message: DescMessage, problems: Problem[]): RecordModel {

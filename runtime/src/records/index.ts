@@ -22,6 +22,13 @@ export { encodeJson } from "./json-encode.js";
 export { parquetSchema } from "./parquet-schema.js";
 export { toParquet } from "./parquet-write.js";
 export {
+  fromProtoMessage,
+  type ProtoInteropOptions,
+  type ProtoMessage,
+  type ProtoSchema,
+  toProtoMessage,
+} from "./proto-interop.js";
+export {
   type SparkArrayType,
   type SparkDataType,
   type SparkMapType,

@@ -6,7 +6,8 @@ import type { Transport } from "./transport.js";
 
 export interface ClientContext {
   readonly transport: Transport;
-  readonly sessionId: string;
+  /** Changes only through `SparkSession.reconnect()`, after the server lost the session. */
+  sessionId: string;
   readonly userContext: MessageInitShape<typeof UserContextSchema>;
   readonly clientType: string;
   readonly retryPolicy: RetryPolicy;
@@ -21,7 +22,8 @@ export type ClientEvent =
   | { type: "retry"; operation: string; attempt: number; delayMs: number; error: unknown }
   | { type: "reattach"; operationId: string; lastResponseId: string | undefined }
   | { type: "restart"; operationId: string }
-  | { type: "interrupt"; operationId: string };
+  | { type: "interrupt"; operationId: string }
+  | { type: "reconnect"; previousSessionId: string; sessionId: string };
 
 export function emit(context: ClientContext, event: ClientEvent): void {
   try {

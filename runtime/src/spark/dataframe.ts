@@ -66,6 +66,11 @@ export class DataFrame {
     return this.session.analyzeSchema(this.relation, options);
   }
 
+  /** Spark's explanation of the plan (`mode`: simple, extended, codegen, cost or formatted). */
+  explain(mode: "simple" | "extended" | "codegen" | "cost" | "formatted" = "simple", options: QueryOptions = {}) {
+    return this.session.explain(this.relation, mode, options);
+  }
+
   select(...columns: (string | ExpressionInit)[]): DataFrame {
     return this.#derive(
       rel.project(
@@ -83,6 +88,16 @@ export class DataFrame {
 
   where(condition: string | ExpressionInit): DataFrame {
     return this.filter(condition);
+  }
+
+  /** Sort by columns: `orderBy("id")`, `orderBy({ name: "ingest_id", descending: true })`. */
+  orderBy(...columns: (string | { name: string; descending?: boolean })[]): DataFrame {
+    return this.#derive(
+      rel.sort(
+        this.relation,
+        columns.map((c) => (typeof c === "string" ? { name: c } : c)),
+      ),
+    );
   }
 
   limit(n: number): DataFrame {

@@ -3,7 +3,11 @@
  * DataFrame can be derived from another without affecting it.
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import type { ExpressionSchema } from "../gen/spark/connect/expressions_pb.js";
+import {
+  Expression_SortOrder_NullOrdering,
+  Expression_SortOrder_SortDirection,
+  type ExpressionSchema,
+} from "../gen/spark/connect/expressions_pb.js";
 import { Aggregate_GroupType, type RelationSchema } from "../gen/spark/connect/relations_pb.js";
 import { literalExpression, type SqlValue } from "./literals.js";
 
@@ -74,6 +78,27 @@ export function filter(input: RelationInit, condition: ExpressionInit): Relation
 
 export function project(input: RelationInit, expressions: readonly ExpressionInit[]): RelationInit {
   return { relType: { case: "project", value: { input, expressions: [...expressions] } } };
+}
+
+export function sort(input: RelationInit, columns: readonly { name: string; descending?: boolean }[]): RelationInit {
+  return {
+    relType: {
+      case: "sort",
+      value: {
+        input,
+        isGlobal: true,
+        order: columns.map((c) => ({
+          child: column(c.name),
+          direction: c.descending
+            ? Expression_SortOrder_SortDirection.DESCENDING
+            : Expression_SortOrder_SortDirection.ASCENDING,
+          nullOrdering: c.descending
+            ? Expression_SortOrder_NullOrdering.SORT_NULLS_LAST
+            : Expression_SortOrder_NullOrdering.SORT_NULLS_FIRST,
+        })),
+      },
+    },
+  };
 }
 
 export function limit(input: RelationInit, n: number): RelationInit {

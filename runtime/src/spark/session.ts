@@ -10,6 +10,7 @@ import type { ChannelOptions } from "@grpc/grpc-js";
 import type { Table } from "apache-arrow";
 import { ConnectionStringError, InvalidArgumentError, ProtocolError, type SparkError } from "../errors.js";
 import {
+  AnalyzePlanRequest_Explain_ExplainMode,
   type ExecutePlanResponse,
   InterruptRequest_InterruptType,
   type PlanSchema,
@@ -140,6 +141,19 @@ export class SparkSession {
   /** `sc://host:port`, never with credentials. */
   toString(): string {
     return `SparkSession(${this.#description}, session ${this.sessionId})`;
+  }
+
+  /**
+   * Start a new server-side session after the server lost this one (it restarted: Spark reports
+   * `INVALID_HANDLE.SESSION_CHANGED`). Session state (temporary views, runtime configuration, uploaded artifacts)
+   * is not carried over.
+   */
+  reconnect(): void {
+    const previousSessionId = this.#context.sessionId;
+    this.#context.sessionId = randomUUID();
+    this.#context.serverSideSessionId = undefined;
+    this.#limits = undefined;
+    emit(this.#context, { type: "reconnect", previousSessionId, sessionId: this.#context.sessionId });
   }
 
   /** The server's Spark version, e.g. "4.2.0". */
@@ -296,6 +310,34 @@ export class SparkSession {
       throw new ProtocolError("AnalyzePlan did not return a schema");
     }
     return response.result.value.schema;
+  }
+
+  /** @internal */
+  async explain(
+    relation: RelationInit,
+    mode: "simple" | "extended" | "codegen" | "cost" | "formatted",
+    options: CallConfig = {},
+  ): Promise<string> {
+    const modes = {
+      simple: AnalyzePlanRequest_Explain_ExplainMode.SIMPLE,
+      extended: AnalyzePlanRequest_Explain_ExplainMode.EXTENDED,
+      codegen: AnalyzePlanRequest_Explain_ExplainMode.CODEGEN,
+      cost: AnalyzePlanRequest_Explain_ExplainMode.COST,
+      formatted: AnalyzePlanRequest_Explain_ExplainMode.FORMATTED,
+    };
+    const response = await this.unary(
+      rpc.analyzePlan,
+      {
+        ...this.#header(),
+        analyze: {
+          case: "explain",
+          value: { plan: { opType: { case: "root", value: relation } }, explainMode: modes[mode] },
+        },
+      },
+      options,
+    );
+    if (response.result.case !== "explain") throw new ProtocolError("AnalyzePlan did not return an explanation");
+    return response.result.value.explainString;
   }
 
   /** @internal A unary RPC with this session's retry policy. */

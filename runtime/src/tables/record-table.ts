@@ -17,6 +17,7 @@ import { quoteIdentifier } from "../records/sql-text.js";
 import { createTableSql } from "../records/table-sql.js";
 import type { QueryOptions } from "../spark/dataframe.js";
 import type { SqlValue } from "../spark/literals.js";
+import { DEFAULT_RETRY_POLICY, isRetryable, withRetry } from "../spark/retry.js";
 import type { SparkSession } from "../spark/session.js";
 import { RecordsRejectedError, type RejectedRecord, TableSchemaMismatchError } from "./errors.js";
 import { type Filter, filterExpression, toSparkValue } from "./filter.js";
@@ -47,6 +48,24 @@ export interface InsertResult {
   idempotencyKey: IdempotencyKey;
 }
 
+export interface InsertStreamOptions<T = unknown> extends Omit<InsertOptions, "idempotencyKey"> {
+  /** Records per batch (and per Delta commit). Default 10,000. */
+  batchSize?: number;
+  /** The writer's id for idempotency; give the same one (and `firstVersion`) to resume a stream safely. */
+  appId?: string;
+  firstVersion?: bigint | number;
+  onProgress?: (progress: InsertStreamResult) => void;
+  /** With `onInvalid: "skip"`: called with each batch's rejected records and their issues. */
+  onRejected?: (rejected: readonly { record: T; issues: readonly RecordIssue[] }[]) => void;
+}
+
+export interface InsertStreamResult {
+  batches: number;
+  inserted: number;
+  rejected: number;
+  lastVersion: bigint | undefined;
+}
+
 export interface UpsertResult {
   inserted: bigint;
   updated: bigint;
@@ -54,6 +73,8 @@ export interface UpsertResult {
 
 export interface ReadOptions extends QueryOptions {
   limit?: number;
+  /** Sort by these fields (property names), ascending unless `descending`. */
+  orderBy?: readonly { field: string; descending?: boolean }[];
 }
 
 export class RecordTable<T extends object> {
@@ -130,17 +151,63 @@ export class RecordTable<T extends object> {
     }
     if (valid.length === 0) return { inserted: 0, rejected, version: undefined, idempotencyKey: key };
     const marker = `${key.appId}:${key.version}`;
-    const df = await this.#session.createDataFrame(toArrow(this.descriptor, valid), options);
-    const writer = df.write
-      .format("delta")
-      .mode("append")
-      .option("txnAppId", key.appId)
-      .option("txnVersion", key.version)
-      .option("userMetadata", marker);
-    if (this.target.location !== undefined) await writer.save(this.target.location, options);
-    else await writer.saveAsTable(this.target.tableName as string, options);
-    const version = await this.#commitOf(marker, options);
+    const data = toArrow(this.descriptor, valid);
+    // Upload and append again on a lost session or connection: the same txnAppId/txnVersion makes Delta skip the
+    // append if the earlier try had committed, so the batch lands exactly once.
+    const version = await this.#resilient(async () => {
+      const df = await this.#session.createDataFrame(data, options);
+      const writer = df.write
+        .format("delta")
+        .mode("append")
+        .option("txnAppId", key.appId)
+        .option("txnVersion", key.version)
+        .option("userMetadata", marker);
+      if (this.target.location !== undefined) await writer.save(this.target.location, options);
+      else await writer.saveAsTable(this.target.tableName as string, options);
+      return this.#commitOf(marker, options);
+    }, options);
     return { inserted: valid.length, rejected, version, idempotencyKey: key };
+  }
+
+  /**
+   * Validate and insert an (async) iterable of records in bounded batches: one idempotent Delta commit per batch,
+   * client memory bounded by the batch size. Each batch is atomic; a rejected batch stops the stream (with
+   * `onInvalid: "skip"`, its invalid records are skipped and counted instead) — earlier batches stay committed.
+   */
+  async insertStream(
+    source: AsyncIterable<T> | Iterable<T>,
+    options: InsertStreamOptions<T> = {},
+  ): Promise<InsertStreamResult> {
+    const batchSize = options.batchSize ?? 10_000;
+    const appId = options.appId ?? this.#appId;
+    let version = BigInt(options.firstVersion ?? this.#nextVersion);
+    const progress: InsertStreamResult = { batches: 0, inserted: 0, rejected: 0, lastVersion: undefined };
+    let batch: T[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const result = await this.insertRecords(batch, {
+        ...options,
+        idempotencyKey: { appId, version },
+      });
+      version++;
+      progress.batches++;
+      progress.inserted += result.inserted;
+      progress.rejected += result.rejected.length;
+      progress.lastVersion = result.version ?? progress.lastVersion;
+      if (result.rejected.length > 0) {
+        const current = batch;
+        options.onRejected?.(result.rejected.map((r) => ({ record: current[r.index] as T, issues: r.issues })));
+      }
+      batch = [];
+      options.onProgress?.({ ...progress });
+    };
+    for await (const record of source) {
+      batch.push(record);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    if (options.appId === undefined) this.#nextVersion = version;
+    return progress;
   }
 
   /**
@@ -178,31 +245,35 @@ export class RecordTable<T extends object> {
       throw new RecordsRejectedError(this.descriptor.typeName, records.length, [...rejected, ...duplicates]);
     }
     if (valid.length === 0) return { inserted: 0n, updated: 0n };
-    const view = `lakehouse_upsert_${randomUUID().replaceAll("-", "")}`;
-    const df = await this.#session.createDataFrame(toArrow(this.descriptor, valid), options);
-    await df.createOrReplaceTempView(view, options);
-    try {
-      const columns = this.descriptor.fields.map((f) => f.column);
-      const kept = new Set([
-        ...keys,
-        ...this.descriptor.fields.filter((f) => f.role === "created_at").map((f) => f.column),
-      ]);
-      const q = quoteIdentifier;
-      const on = keys.map((k) => `t.${q(k)} <=> s.${q(k)}`).join(" AND ");
-      const set = columns.filter((c) => !kept.has(c)).map((c) => `t.${q(c)} = s.${q(c)}`);
-      const sql = [
-        `MERGE INTO ${this.target.sql} AS t USING ${q(view)} AS s ON ${on}`,
-        set.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${set.join(", ")}` : "",
-        `WHEN NOT MATCHED THEN INSERT (${columns.map(q).join(", ")}) VALUES (${columns.map((c) => `s.${q(c)}`).join(", ")})`,
-      ].join(" ");
-      const [metrics] = await (await this.#session.sql(sql, undefined, options)).collect(options);
-      return {
-        inserted: BigInt((metrics?.num_inserted_rows as bigint | undefined) ?? 0n),
-        updated: BigInt((metrics?.num_updated_rows as bigint | undefined) ?? 0n),
-      };
-    } finally {
-      await this.#session.sql(`DROP VIEW IF EXISTS ${quoteIdentifier(view)}`).catch(() => undefined);
-    }
+    const data = toArrow(this.descriptor, valid);
+    // MERGE by key is idempotent: running it again after a lost connection or session gives the same table.
+    return this.#resilient(async () => {
+      const view = `lakehouse_upsert_${randomUUID().replaceAll("-", "")}`;
+      const df = await this.#session.createDataFrame(data, options);
+      await df.createOrReplaceTempView(view, options);
+      try {
+        const columns = this.descriptor.fields.map((f) => f.column);
+        const kept = new Set([
+          ...keys,
+          ...this.descriptor.fields.filter((f) => f.role === "created_at").map((f) => f.column),
+        ]);
+        const q = quoteIdentifier;
+        const on = keys.map((k) => `t.${q(k)} <=> s.${q(k)}`).join(" AND ");
+        const set = columns.filter((c) => !kept.has(c)).map((c) => `t.${q(c)} = s.${q(c)}`);
+        const sql = [
+          `MERGE INTO ${this.target.sql} AS t USING ${q(view)} AS s ON ${on}`,
+          set.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${set.join(", ")}` : "",
+          `WHEN NOT MATCHED THEN INSERT (${columns.map(q).join(", ")}) VALUES (${columns.map((c) => `s.${q(c)}`).join(", ")})`,
+        ].join(" ");
+        const [metrics] = await (await this.#session.sql(sql, undefined, options)).collect(options);
+        return {
+          inserted: BigInt((metrics?.num_inserted_rows as bigint | undefined) ?? 0n),
+          updated: BigInt((metrics?.num_updated_rows as bigint | undefined) ?? 0n),
+        };
+      } finally {
+        await this.#session.sql(`DROP VIEW IF EXISTS ${quoteIdentifier(view)}`).catch(() => undefined);
+      }
+    }, options);
   }
 
   /** Delete the rows with these primary keys (values bound as parameters); returns how many were deleted. */
@@ -225,6 +296,21 @@ export class RecordTable<T extends object> {
     const df = await this.#session.sql(`DELETE FROM ${this.target.sql} WHERE ${terms.join(" OR ")}`, params, options);
     const [metrics] = await df.collect(options);
     return BigInt((metrics?.num_affected_rows as bigint | undefined) ?? 0n);
+  }
+
+  /** Run `op` again after a lost connection or a restarted server (with a new session), up to the policy's tries. */
+  #resilient<R>(op: () => Promise<R>, options: QueryOptions): Promise<R> {
+    return withRetry(op, {
+      policy: { ...DEFAULT_RETRY_POLICY, maxRetries: 5 },
+      signal: options.signal,
+      retryable: (error) => {
+        if (isSparkError(error) && error.errorClass === "INVALID_HANDLE.SESSION_CHANGED") {
+          this.#session.reconnect();
+          return true;
+        }
+        return isRetryable(error);
+      },
+    });
   }
 
   #primaryKey(): readonly string[] {
@@ -266,6 +352,11 @@ export class RecordTable<T extends object> {
     }
   }
 
+  /** Spark's physical plan for a query with `filter` (shows partition pruning: `PartitionFilters: […]`). */
+  explain(filter?: Filter<T>, options: QueryOptions = {}): Promise<string> {
+    return this.#frame(filter, {}).explain("simple", options);
+  }
+
   count(filter?: Filter<T>, options: QueryOptions = {}): Promise<bigint> {
     return this.#frame(filter, {}).count(options);
   }
@@ -274,6 +365,16 @@ export class RecordTable<T extends object> {
     let df = this.target.read(this.#session);
     const condition = filterExpression(this.descriptor, filter);
     if (condition) df = df.filter(condition);
+    if (options.orderBy && options.orderBy.length > 0) {
+      df = df.orderBy(
+        ...options.orderBy.map((o) => {
+          const field = this.descriptor.fields.find((f) => f.name === o.field);
+          if (!field)
+            throw new InvalidArgumentError(`${this.descriptor.typeName} has no field "${o.field}" to sort by`);
+          return { name: field.column, descending: o.descending ?? false };
+        }),
+      );
+    }
     if (options.limit !== undefined) df = df.limit(options.limit);
     return df;
   }
@@ -304,12 +405,15 @@ export class RecordTable<T extends object> {
     return { valid, rejected };
   }
 
-  /** The commit that holds a batch: found by its `userMetadata` marker in the table's history. */
+  /** The commit that holds a batch: found by its `userMetadata` marker in the table's history (newest first). */
   async #commitOf(marker: string, options: QueryOptions): Promise<bigint | undefined> {
-    const df = await this.#session.sql(`DESCRIBE HISTORY ${this.target.sql}`, undefined, options);
-    const versions = (await df.collect(options))
-      .filter((h) => h.userMetadata === marker)
-      .map((h) => h.version as bigint);
-    return versions.sort((a, b) => (a < b ? -1 : 1))[0];
+    for (const limit of [" LIMIT 64", ""]) {
+      const df = await this.#session.sql(`DESCRIBE HISTORY ${this.target.sql}${limit}`, undefined, options);
+      const versions = (await df.collect(options))
+        .filter((h) => h.userMetadata === marker)
+        .map((h) => h.version as bigint);
+      if (versions.length > 0) return versions.sort((a, b) => (a < b ? -1 : 1))[0];
+    }
+    return undefined;
   }
 }

@@ -4,8 +4,10 @@
 // @generated from file lakehouse/test/v1/basic.proto (package lakehouse.test.v1, syntax proto3)
 /* eslint-disable */
 
-import type { RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
-import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet } from "@lakehouse-contracts/runtime";
+import type { ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
+import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, fromProtoMessage, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet, toProtoMessage } from "@lakehouse-contracts/runtime";
+import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
+import { assertNoViolations, codepoints, standardSchema, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
 
 /**
  * The fields of a {@link BasicTestRecord}, all optional: what `new BasicTestRecord(init)` takes.
@@ -293,5 +295,73 @@ export class BasicTestRecord {
   static toParquet(records: readonly BasicTestRecord[]): Promise<Uint8Array> {
     return toParquet(BasicTestRecord.descriptor, records);
   }
+
+  /**
+   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
+   * @example BasicTestRecord.fromProto(BasicTestRecordSchema, message)
+   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
+   */
+  static fromProto<S extends ProtoSchema>(
+    schema: S,
+    message: ProtoMessage<S>,
+    options?: ProtoInteropOptions,
+  ): BasicTestRecord {
+    return new BasicTestRecord(fromProtoMessage(BasicTestRecord.descriptor, schema, message, options) as BasicTestRecordInit);
+  }
+
+  /**
+   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
+   * @example record.toProto(BasicTestRecordSchema)
+   */
+  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
+    return toProtoMessage(BasicTestRecord.descriptor, schema, this, options);
+  }
+
+  /**
+   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   */
+  static check(record: BasicTestRecord, options?: ValidateOptions): Violation[] {
+    return Violations.collect(options, (v) => BasicTestRecord.checkAt(v, record, ""));
+  }
+
+  /**
+   * Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).
+   * @internal
+   */
+  static checkAt(v: Violations, r: BasicTestRecord, at: string): void {
+    if (!(r.id > 0n)) v.add(`${at}id`, "int64.gt", "int64.gt", "must be greater than 0", r.id);
+    if (codepoints(r.name) > 200) v.add(`${at}name`, "string.max_len", "string.max_len", "must be at most 200 characters", r.name);
+    if (!Number.isFinite(r.value)) v.add(`${at}value`, "double.finite", "double.finite", "must be finite", r.value);
+  }
+
+  /**
+   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   */
+  validate(options?: ValidateOptions): ValidationResult {
+    return validationResult("lakehouse.test.v1.BasicTestRecord", BasicTestRecord.check(this, options));
+  }
+
+  /**
+   * Validates a record (or an init object, made into a `BasicTestRecord` first); never throws for invalid data.
+   */
+  static validate(value: BasicTestRecord | BasicTestRecordInit, options?: ValidateOptions): ValidationResult {
+    const record = value instanceof BasicTestRecord ? value : new BasicTestRecord(value);
+    return validationResult("lakehouse.test.v1.BasicTestRecord", BasicTestRecord.check(record, options));
+  }
+
+  /**
+   * @throws the runtime's ValidationError, listing every violation
+   */
+  static assertValid(record: BasicTestRecord): void {
+    assertNoViolations("lakehouse.test.v1.BasicTestRecord", BasicTestRecord.check(record));
+  }
+
+  /**
+   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
+   */
+  static readonly "~standard": StandardSchemaV1<BasicTestRecordInit, BasicTestRecord>["~standard"] = standardSchema(
+    (value) => (value instanceof BasicTestRecord ? value : new BasicTestRecord(value as BasicTestRecordInit)),
+    (record: BasicTestRecord) => BasicTestRecord.check(record),
+  );
 }
 

@@ -1,0 +1,537 @@
+/**
+ * The validator of a record class: protovalidate's rules compiled to plain TypeScript checks, one `if` a rule, in
+ * `static checkAt(v, r, at)`; plus the public `check`, `validate`, `assertValid` and Standard Schema members. Rules are
+ * read from the `buf.validate` options (rules/), checked at generation time, and printed here.
+ *
+ * Paths: `at` is `""` or a prefix ending in "." (`lines[2].`), so a field's path is `${at}name` and a nested record is
+ * checked with `${at}name.` — no branching, no arrays of segments at run time.
+ */
+import { type DescField, type DescMessage, getOption, hasOption } from "@bufbuild/protobuf";
+import type { Printable } from "@bufbuild/protoplugin";
+import { formatProblem, type Problem } from "../errors.js";
+import {
+  type FieldRules,
+  FieldRulesSchema,
+  field as fieldRules,
+  Ignore,
+  MapRulesSchema,
+  message as messageRules,
+  oneof as oneofRules,
+  RepeatedRulesSchema,
+} from "../gen/buf/validate/validate_pb.js";
+import type { ColumnType } from "../mapping/column-type.js";
+import type { ColumnModel, RecordModel } from "../model/record.js";
+import { type CelCheck, type CelThis, celChecks } from "../rules/cel.js";
+import { type Check, type CheckContext, type Code, shapeOf, typeChecks } from "../rules/checks.js";
+import { setRules } from "../rules/read.js";
+import type { EmitContext } from "./context.js";
+import { propertyIsOptional, scalarTsType, zeroEnumValue } from "./types.js";
+
+/** What the emitter collects while it prints one record's validator. */
+interface ValidatorState {
+  readonly ctx: EmitContext;
+  readonly className: string;
+  readonly report: (text: string, field?: string) => void;
+  readonly constants: Code[];
+  readonly lines: Printable[][];
+}
+
+/** The body of `checkAt` for one record, and its module-level constants (compiled patterns, byte strings). */
+export function validatorBody(
+  ctx: EmitContext,
+  record: RecordModel,
+  className: string,
+  report: (text: string, field?: string) => void,
+): { lines: Printable[][]; constants: Printable[][] } {
+  const state: ValidatorState = { ctx, className, report, constants: [], lines: [] };
+  for (const column of record.columns) fieldBlock(state, column);
+  for (const oneof of record.oneofs) {
+    if (hasOption(oneof, oneofRules) && getOption(oneof, oneofRules).required) {
+      state.lines.push([
+        `    if (r.${oneof.localName}.case === undefined) v.add(\`\${at}${oneof.name}\`, "", "required", "exactly one field is required in oneof");`,
+      ]);
+    }
+  }
+  messageBlock(state, record);
+  return {
+    lines: state.lines,
+    constants: state.constants.map((code, i) => [`const ${constName(className, i)} = `, ...printable(ctx, code), ";"]),
+  };
+}
+
+const constName = (className: string, i: number): string => `${className}$${i}`;
+
+function printable(ctx: EmitContext, code: Code): Printable[] {
+  return code.map((c) => (typeof c === "string" ? c : ctx.validation(c.runtime)));
+}
+
+function messageBlock(state: ValidatorState, record: RecordModel): void {
+  const message = record.message;
+  if (!hasOption(message, messageRules)) return;
+  const rules = getOption(message, messageRules);
+  const self: CelThis = { code: "r", type: "message", message };
+  for (const c of celChecks(rules, self, "", (text) => state.report(text))) {
+    // protovalidate gives message-level CEL violations no rule path.
+    state.lines.push(["    ", ...celLine(state, { ...c, rule: "" }, "at.slice(0, -1)", "add", "")]);
+  }
+  for (const rule of rules.oneof) {
+    const columns = rule.fields.map((name) => record.columns.find((c) => c.field.name === name));
+    const missing = rule.fields.filter((_, i) => columns[i] === undefined);
+    const duplicate = rule.fields.find((name, i) => rule.fields.indexOf(name) !== i);
+    if (duplicate !== undefined) {
+      state.report(`message oneof rule lists ${duplicate} twice`);
+      continue;
+    }
+    if (missing.length > 0 || columns.length === 0) {
+      state.report(`message oneof rule names no field or unknown fields: ${missing.join(", ")}`);
+      continue;
+    }
+    const set = columns.map((c) => `(${isSet(c!, propertyOf(c!))} ? 1 : 0)`).join(" + ");
+    const names = rule.fields.join(", ");
+    state.lines.push(["    {"]);
+    state.lines.push([`      const set = ${set};`]);
+    state.lines.push([
+      `      if (set > 1) v.add(at.slice(0, -1), "", "message.oneof", ${JSON.stringify(`only one of ${names} can be set`)});`,
+    ]);
+    if (rule.required) {
+      state.lines.push([
+        `      if (set === 0) v.add(at.slice(0, -1), "", "message.oneof", ${JSON.stringify(`one of ${names} must be set`)});`,
+      ]);
+    }
+    state.lines.push(["    }"]);
+  }
+}
+
+/** The property expression of a column; oneof members are read through their case. */
+function propertyOf(column: ColumnModel): string {
+  return column.oneof === undefined
+    ? `r.${column.name}`
+    : `(r.${column.oneof.localName}.case === "${column.name}" ? r.${column.oneof.localName}.value : undefined)`;
+}
+
+function isSet(column: ColumnModel, x: string): string {
+  if (column.oneof !== undefined || propertyIsOptional(column)) return `${x} !== undefined`;
+  return `!(${isZero(column.type, x)})`;
+}
+
+function isZero(type: ColumnType, x: string): string {
+  switch (type.kind) {
+    case "scalar":
+      switch (scalarTsType(type.scalar, type.int64As)) {
+        case "number":
+          return `${x} === 0`;
+        case "bigint":
+          return `${x} === 0n`;
+        case "boolean":
+          return `${x} === false`;
+        case "Uint8Array":
+          return `${x}.length === 0`;
+        default:
+          return type.int64As === "string" ? `BigInt(${x}) === 0n` : `${x} === ""`;
+      }
+    case "enum":
+      return `${x} === ${type.asInt === true ? "0" : JSON.stringify(zeroEnumValue(type.enum))}`;
+    case "list":
+      return `${x}.length === 0`;
+    case "map":
+      return `${x}.size === 0`;
+    case "decimal":
+      // Any spelling of zero ("0", "0.00", "-0.0") is the zero value.
+      return `/^[-+]?(0+(\\.0*)?|\\.0+)$/.test(${x})`;
+    case "duration":
+      return `${x} === 0n`;
+    default:
+      return `${x} === undefined`;
+  }
+}
+
+function rulesOf(field: DescField): FieldRules | undefined {
+  return hasOption(field, fieldRules) ? getOption(field, fieldRules) : undefined;
+}
+
+function fieldBlock(state: ValidatorState, column: ColumnModel): void {
+  const rules = rulesOf(column.field);
+  const report = (text: string): void => state.report(text, column.field.name);
+  if (rules?.ignore === Ignore.ALWAYS) return;
+  const body: Printable[][] = [];
+  const oneof = column.oneof;
+  const x = oneof === undefined ? `r.${column.name}` : `r.${oneof.localName}.value`;
+  const path: Printable[] = [`\`\${at}${column.field.name}\``];
+  // A oneof member is read inside `if (case === …)`, where it is set.
+  const optional = oneof === undefined && propertyIsOptional(column);
+  const inner = valueChecks(state, column.type, rules, x, path, "", column, report, "      ");
+  const indent = (lines: Printable[][], by: string): Printable[][] => lines.map((l) => [by, ...l]);
+  const required = rules?.required === true;
+  const ifZero = rules?.ignore === Ignore.IF_ZERO_VALUE && inner.length > 0;
+  if (oneof !== undefined) {
+    // A oneof member's rules apply when it is the set case; `required` means that case must be set.
+    // IGNORE_IF_ZERO_VALUE skips a field with presence only when it is unset; a set member is checked.
+    const body = inner;
+    if (body.length > 0) {
+      state.lines.push([`    if (r.${oneof.localName}.case === "${column.name}") {`], ...indent(body, "      "), [
+        "    }",
+      ]);
+    }
+    if (required) {
+      state.lines.push([
+        `    if (r.${oneof.localName}.case !== "${column.name}") v.add(`,
+        ...path,
+        `, "required", "required", "value is required");`,
+      ]);
+    }
+    return;
+  }
+  if (required) {
+    const missing = optional ? `${x} === undefined` : isZero(column.type, x);
+    body.push([`if (${missing}) v.add(`, ...path, `, "required", "required", "value is required");`]);
+    if (inner.length > 0) body.push(["else {"], ...indent(inner, "  "), ["}"]);
+  } else if (ifZero && !optional) {
+    body.push([`if (!(${isZero(column.type, x)})) {`], ...indent(inner, "  "), ["}"]);
+  } else if (optional && inner.length > 0) {
+    body.push([`if (${x} !== undefined) {`], ...indent(inner, "  "), ["}"]);
+  } else {
+    body.push(...inner);
+  }
+  state.lines.push(...indent(body, "    "));
+}
+
+/**
+ * The checks of one value (a field, a list element, a map key or value): the type block of `rules`, repeated and
+ * map rules, and the nested record's own validator. `prefix` is the rule path so far (`repeated.items.`).
+ */
+function valueChecks(
+  state: ValidatorState,
+  type: ColumnType,
+  rules: FieldRules | undefined,
+  x: string,
+  path: Printable[],
+  prefix: string,
+  column: ColumnModel,
+  report: (text: string) => void,
+  _indent: string,
+  forKey = false,
+): Printable[][] {
+  const out: Printable[][] = [];
+  const add = forKey ? "addKey" : "add";
+  const ctx: CheckContext = {
+    report,
+    constant: (code) => {
+      state.constants.push(code);
+      return constName(state.className, state.constants.length - 1);
+    },
+  };
+  const sensitive = column.sensitive ? ", true" : "";
+  const emit = (checks: readonly Check[], value: string): void => {
+    for (const c of checks) {
+      out.push([
+        "if (",
+        ...printable(state.ctx, c.violated),
+        `) v.${add}(`,
+        ...path,
+        `, "${c.rule}", "${c.id}", `,
+        ...printable(state.ctx, c.message),
+        `, ${value}${sensitive});`,
+      ]);
+    }
+  };
+  const block = rules?.type;
+  const hasCel = rules !== undefined && (rules.cel.length > 0 || rules.celExpression.length > 0);
+  if ((type.kind === "list" || type.kind === "map") && hasCel)
+    report(`CEL rules on a ${type.kind} are not supported yet`);
+  if ((block?.case === "repeated" || block?.case === "map") && (block.value.$unknown?.length ?? 0) > 0) {
+    report(`predefined (extension) rules on ${block.case} are not supported yet`);
+  }
+  if (type.kind === "list") {
+    if (block !== undefined && block.case !== undefined && block.case !== "repeated") {
+      report(`${block.case} rules do not apply to a repeated field`);
+    }
+    const repeated = block?.case === "repeated" ? block.value : undefined;
+    if (repeated !== undefined) {
+      const p = `${prefix}repeated`;
+      const set = setRules(repeated, RepeatedRulesSchema);
+      const min = set.get("min_items") as bigint | undefined;
+      const max = set.get("max_items") as bigint | undefined;
+      if (min !== undefined)
+        emit(
+          [
+            {
+              violated: [`${x}.length < ${repeated.minItems}`],
+              rule: `${p}.min_items`,
+              id: "repeated.min_items",
+              message: [JSON.stringify(`must contain at least ${repeated.minItems} item(s)`)],
+            },
+          ],
+          x,
+        );
+      if (max !== undefined)
+        emit(
+          [
+            {
+              violated: [`${x}.length > ${repeated.maxItems}`],
+              rule: `${p}.max_items`,
+              id: "repeated.max_items",
+              message: [JSON.stringify(`must contain no more than ${repeated.maxItems} item(s)`)],
+            },
+          ],
+          x,
+        );
+      if (min !== undefined && max !== undefined && min > max) report("repeated.min_items > repeated.max_items");
+      if (repeated.unique) {
+        if (type.element.kind === "message") report("repeated.unique needs scalar or enum elements");
+        else
+          emit(
+            [
+              {
+                violated: ["!", { runtime: "allUnique" }, `(${x})`],
+                rule: `${p}.unique`,
+                id: "repeated.unique",
+                message: ['"repeated value must contain unique items"'],
+              },
+            ],
+            x,
+          );
+      }
+    }
+    const items = repeated?.items;
+    const element = elementChecks(
+      state,
+      type.element,
+      items,
+      "x",
+      [`\`\${at}${column.field.name}[\${i}]\``],
+      `${prefix}repeated.items.`,
+      column,
+      report,
+    );
+    if (element.length > 0) {
+      out.push([`for (const [i, x] of ${x}.entries()) {`], ...element.map((l) => ["  ", ...l]), ["}"]);
+    }
+    return out;
+  }
+  if (type.kind === "map") {
+    if (block !== undefined && block.case !== undefined && block.case !== "map")
+      report(`${block.case} rules do not apply to a map field`);
+    const map = block?.case === "map" ? block.value : undefined;
+    if (map !== undefined) {
+      const p = `${prefix}map`;
+      const set = setRules(map, MapRulesSchema);
+      const min = set.get("min_pairs") as bigint | undefined;
+      const max = set.get("max_pairs") as bigint | undefined;
+      if (min !== undefined && max !== undefined && min > max) report("map.min_pairs > map.max_pairs");
+      if (min !== undefined)
+        emit(
+          [
+            {
+              violated: [`${x}.size < ${map.minPairs}`],
+              rule: `${p}.min_pairs`,
+              id: "map.min_pairs",
+              message: [JSON.stringify(`map must be at least ${map.minPairs} entries`)],
+            },
+          ],
+          x,
+        );
+      if (max !== undefined)
+        emit(
+          [
+            {
+              violated: [`${x}.size > ${map.maxPairs}`],
+              rule: `${p}.max_pairs`,
+              id: "map.max_pairs",
+              message: [JSON.stringify(`map must be at most ${map.maxPairs} entries`)],
+            },
+          ],
+          x,
+        );
+    }
+    const keyPath: Printable[] = [state.ctx.validation("subscript"), `(\`\${at}${column.field.name}\`, k)`];
+    const keyType: ColumnType = { kind: "scalar", scalar: type.key };
+    const keys = elementChecks(state, keyType, map?.keys, "k", keyPath, `${prefix}map.keys.`, column, report, true);
+    const values = elementChecks(state, type.value, map?.values, "x", keyPath, `${prefix}map.values.`, column, report);
+    if (keys.length + values.length > 0) {
+      out.push([`for (const [k, x] of ${x}) {`], ...[...keys, ...values].map((l) => ["  ", ...l]), ["}"]);
+    }
+    return out;
+  }
+  if (block !== undefined && block.case !== undefined) {
+    if (block.case === "repeated" || block.case === "map") {
+      report(`${block.case} rules apply to ${block.case === "map" ? "map" : "repeated"} fields only`);
+    } else if (["duration", "timestamp", "any", "fieldMask"].includes(block.case)) {
+      report(`${block.case} rules are not supported yet`);
+    } else {
+      const schema = FieldRulesSchema.fields.find((f) => f.localName === block.case)?.message as DescMessage;
+      emit(typeChecks(block.case, block.value, schema, shapeOf(type), x, prefix, ctx), x);
+    }
+  }
+  if (rules !== undefined && (rules.cel.length > 0 || rules.celExpression.length > 0)) {
+    const self = celThis(type, x);
+    if (self === undefined) report(`CEL rules on a ${type.kind} value are not supported yet`);
+    else
+      for (const c of celChecks(rules, self, prefix, report))
+        out.push(celLine(state, c, path, add, `, ${x}${sensitive}`));
+  }
+  if (type.kind === "message") {
+    out.push([state.ctx.classOf(type.message), `.checkAt(v, ${x}, `, ...nestedAt(path), ");"]);
+  }
+  return out;
+}
+
+/** Rules of the elements of a list, or the keys or values of a map; their own `required`/`ignore` apply per element. */
+function elementChecks(
+  state: ValidatorState,
+  type: ColumnType,
+  rules: FieldRules | undefined,
+  x: string,
+  path: Printable[],
+  prefix: string,
+  column: ColumnModel,
+  report: (text: string) => void,
+  forKey = false,
+): Printable[][] {
+  if (rules?.ignore === Ignore.ALWAYS) return [];
+  const inner = valueChecks(state, type, rules, x, path, prefix, column, report, "", forKey);
+  const nullable = type.kind === "wrapper";
+  if (nullable && inner.length > 0) return [[`if (${x} !== undefined) {`], ...inner.map((l) => ["  ", ...l]), ["}"]];
+  if (rules?.ignore === Ignore.IF_ZERO_VALUE && inner.length > 0)
+    return [[`if (!(${isZero(type, x)})) {`], ...inner.map((l) => ["  ", ...l]), ["}"]];
+  return inner;
+}
+
+/** The `this` of a field-level CEL rule: the value, typed as CEL sees it. */
+function celThis(type: ColumnType, x: string): CelThis | undefined {
+  if (type.kind === "message") return { code: x, type: "message", message: type.message };
+  if (type.kind !== "scalar") return undefined;
+  switch (type.scalar) {
+    case "string":
+      return { code: x, type: "string" };
+    case "bool":
+      return { code: x, type: "bool" };
+    case "int32":
+    case "sint32":
+    case "sfixed32":
+      return { code: x, type: "int" };
+    case "double":
+    case "float":
+      return { code: x, type: "double" };
+    default:
+      return undefined;
+  }
+}
+
+/** One CEL rule: a bool result fails when false (with the rule's message); a string result is the message itself. */
+function celLine(
+  state: ValidatorState,
+  c: CelCheck,
+  path: Printable[] | string,
+  add: string,
+  value: string,
+): Printable[] {
+  const where = typeof path === "string" ? [path] : path;
+  const code = printable(state.ctx, c.code);
+  const head = `"${c.rule}", ${JSON.stringify(c.id)}, `;
+  if (c.type === "bool") {
+    return ["if (!", ...code, `) v.${add}(`, ...where, ", ", head, JSON.stringify(c.message), value, ");"];
+  }
+  return ["{ const m = ", ...code, `; if (m !== "") v.${add}(`, ...where, ", ", head, "m", value, "); }"];
+}
+
+/** The `at` of a nested record: its field's path and a dot. */
+function nestedAt(path: Printable[]): Printable[] {
+  const [only] = path;
+  if (path.length === 1 && typeof only === "string" && only.endsWith("`")) return [`${only.slice(0, -1)}.\``];
+  return [...path, ' + "."'];
+}
+
+/**
+ * Prints the validator members of a record class (inside its body); returns the module-level constants to print
+ * after the class. Rule problems go to `problems`, or, with `invalid_rules=throw`, into a validator that throws them.
+ */
+export function emitValidatorMembers(
+  ctx: EmitContext,
+  record: RecordModel,
+  name: string,
+  problems: Problem[],
+): Printable[][] {
+  const { f } = ctx;
+  const found: Problem[] = [];
+  const report = (text: string, field?: string): void => {
+    found.push({
+      file: `${record.message.file.name}.proto`,
+      message: record.message.typeName,
+      ...(field === undefined ? {} : { field }),
+      text,
+    });
+  };
+  const { lines, constants } = validatorBody(ctx, record, name, report);
+  const throwing = found.length > 0 && ctx.options.invalidRules === "throw";
+  if (!throwing) problems.push(...found);
+  const typeName = JSON.stringify(record.message.typeName);
+  const Violations = ctx.validation("Violations");
+  const options = ctx.validation("ValidateOptions", true);
+  const result = ctx.validation("ValidationResult", true);
+  f.print(
+    f.jsDoc(
+      "Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.",
+      "  ",
+    ),
+  );
+  f.print(`  static check(record: ${name}, options?: `, options, "): ", ctx.validation("Violation", true), "[] {");
+  f.print("    return ", Violations, `.collect(options, (v) => ${name}.checkAt(v, record, ""));`);
+  f.print("  }");
+  f.print();
+  f.print(
+    f.jsDoc(
+      'Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).\n@internal',
+      "  ",
+    ),
+  );
+  const unused = lines.length === 0 && !throwing;
+  f.print(
+    `  static checkAt(${unused ? "_v" : "v"}: `,
+    Violations,
+    `, ${unused ? "_r" : "r"}: ${name}, ${unused ? "_at" : "at"}: string): void {`,
+  );
+  if (throwing) {
+    f.print(
+      "    throw new ",
+      ctx.validation("InvalidRulesError"),
+      `(${typeName}, ${JSON.stringify(found.map(formatProblem))});`,
+    );
+  } else {
+    for (const line of lines) f.print(...line);
+  }
+  f.print("  }");
+  f.print();
+  f.print(f.jsDoc('Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.', "  "));
+  f.print("  validate(options?: ", options, "): ", result, " {");
+  f.print("    return ", ctx.validation("validationResult"), `(${typeName}, ${name}.check(this, options));`);
+  f.print("  }");
+  f.print();
+  f.print(
+    f.jsDoc(
+      `Validates a record (or an init object, made into a \`${name}\` first); never throws for invalid data.`,
+      "  ",
+    ),
+  );
+  f.print(`  static validate(value: ${name} | ${name}Init, options?: `, options, "): ", result, " {");
+  f.print(`    const record = value instanceof ${name} ? value : new ${name}(value);`);
+  f.print("    return ", ctx.validation("validationResult"), `(${typeName}, ${name}.check(record, options));`);
+  f.print("  }");
+  f.print();
+  f.print(f.jsDoc("@throws the runtime's ValidationError, listing every violation", "  "));
+  f.print(`  static assertValid(record: ${name}): void {`);
+  f.print("    ", ctx.validation("assertNoViolations"), `(${typeName}, ${name}.check(record));`);
+  f.print("  }");
+  f.print();
+  f.print(f.jsDoc("Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).", "  "));
+  f.print(
+    `  static readonly "~standard": `,
+    ctx.validation("StandardSchemaV1", true),
+    `<${name}Init, ${name}>["~standard"] = `,
+    ctx.validation("standardSchema"),
+    "(",
+  );
+  f.print(`    (value) => (value instanceof ${name} ? value : new ${name}(value as ${name}Init)),`);
+  f.print(`    (record: ${name}) => ${name}.check(record),`);
+  f.print("  );");
+  return constants;
+}

@@ -1,0 +1,38 @@
+/**
+ * Validation of records by protovalidate's rules, compiled into generated record classes: the violation model,
+ * `ValidationError`, the Standard Schema adapter, and the helpers generated validators call.
+ */
+export { assertNoViolations, ValidationError, type ValidationResult, validationResult } from "./error.js";
+export {
+  isAddress,
+  isEmail,
+  isHeaderName,
+  isHeaderValue,
+  isHostAndPort,
+  isHostname,
+  isIp,
+  isIpPrefix,
+  isProtobufDotFqn,
+  isProtobufFqn,
+  isTuuid,
+  isUlid,
+  isUri,
+  isUriRef,
+  isUuid,
+} from "./formats.js";
+export { InvalidRulesError } from "./invalid-rules.js";
+export {
+  allUnique,
+  bytesContain,
+  bytesEndWith,
+  bytesEqual,
+  bytesIn,
+  bytesStartWith,
+  codepoints,
+  isUtf8,
+  type Pattern,
+  re2,
+  utf8Bytes,
+} from "./rules.js";
+export { pathSegments, type StandardSchemaV1, standardSchema } from "./standard-schema.js";
+export { formatViolation, subscript, type ValidateOptions, type Violation, Violations } from "./violation.js";

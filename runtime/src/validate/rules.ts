@@ -1,0 +1,123 @@
+/**
+ * Small helpers that generated validators call, so each standard rule is one line of generated code. Messages and
+ * rule ids are data in the generated code; these only compute.
+ */
+import { RE2JS } from "@bufbuild/re2";
+
+/** Length in Unicode code points (protovalidate's `size()` of a string). */
+export function codepoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/** Length of the UTF-8 encoding (unpaired surrogates count as U+FFFD, as the encoder writes them). */
+export function utf8Bytes(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** A compiled RE2 pattern; generated files compile theirs once, at module load. */
+export interface Pattern {
+  test(input: string): boolean;
+}
+
+/** Compiles an RE2 pattern (linear-time matching: no ReDoS from a contract). `test` finds a match anywhere. */
+export function re2(pattern: string): Pattern {
+  const re = RE2JS.compile(pattern);
+  return { test: (input) => re.test(input) };
+}
+
+/** `[a, b, c]`, how protovalidate prints `in`/`not_in` lists. */
+export function listText(values: readonly unknown[]): string {
+  return `[${values.map(valueText).join(", ")}]`;
+}
+
+/** A rule value as protovalidate prints it in messages. */
+export function valueText(value: unknown): string {
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "NaN";
+    if (value === Number.POSITIVE_INFINITY) return "Infinity";
+    if (value === Number.NEGATIVE_INFINITY) return "-Infinity";
+    return String(value);
+  }
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  return String(value);
+}
+
+export function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function bytesStartWith(a: Uint8Array, prefix: Uint8Array): boolean {
+  return a.length >= prefix.length && bytesEqual(a.subarray(0, prefix.length), prefix);
+}
+
+export function bytesEndWith(a: Uint8Array, suffix: Uint8Array): boolean {
+  return a.length >= suffix.length && bytesEqual(a.subarray(a.length - suffix.length), suffix);
+}
+
+export function bytesContain(a: Uint8Array, part: Uint8Array): boolean {
+  outer: for (let i = 0; i + part.length <= a.length; i++) {
+    for (let j = 0; j < part.length; j++) if (a[i + j] !== part[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+export function bytesIn(value: Uint8Array, list: readonly Uint8Array[]): boolean {
+  return list.some((b) => bytesEqual(value, b));
+}
+
+/** Whether the bytes are valid UTF-8 (the `pattern` rule of bytes needs text). */
+export function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `repeated.unique` over scalars (bytes compared by content; NaN is never equal, as in CEL). */
+export function allUnique(values: readonly unknown[]): boolean {
+  const seen = new Set<unknown>();
+  for (const v of values) {
+    const key = v instanceof Uint8Array ? `b:${hex(v)}` : v;
+    if (seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
+/** Exact decimal text of a bigint-or-number, for messages. */
+export function numberText(value: number | bigint): string {
+  return valueText(value);
+}

@@ -1,0 +1,128 @@
+/** The `lakehouse` CLI against the real server: ingest with rejects, query, tail, table create/describe. */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { main } from "../../runtime/src/cli/main.js";
+import { type RunningServer, start, stop } from "../../tools/spark/server.js";
+import { remote, tablePath } from "./helpers.js";
+
+const CONTRACT = `${join(import.meta.dirname, "../../generated/lakehouse/test/v1/basic_lakehouse.ts")}#BasicTestRecord`;
+
+async function cli(args: string[]): Promise<{ code: number; out: string }> {
+  let out = "";
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      out += String(chunk);
+      done();
+    },
+  });
+  const code = await main(args, sink);
+  return { code, out };
+}
+
+describe("lakehouse CLI", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cli-"));
+  const location = tablePath("cli");
+
+  test("ingest writes the valid records and reports the rejects with their reasons", async () => {
+    const file = join(dir, "in.jsonl");
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ id: "1", name: "one", value: 1.5, isActive: true }),
+        JSON.stringify({ id: 2, name: "two" }),
+        JSON.stringify({ id: "x", name: 3 }),
+        "{not json",
+        JSON.stringify({ id: "4", surprise: true }),
+        JSON.stringify({ id: "9223372036854775808" }),
+      ].join("\n"),
+    );
+    const { code, out } = await cli([
+      "ingest",
+      file,
+      "--contract",
+      CONTRACT,
+      "--location",
+      location,
+      "--remote",
+      remote(),
+    ]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/: 2 accepted, 4 rejected/);
+    const rejects = readFileSync(`${file}.rejects.jsonl`, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(rejects.map((r) => r.where)).toEqual(["line 3", "line 4", "line 5", "line 6"]);
+    expect(rejects[0].issues.map((i: { path: string }) => i.path).sort()).toEqual(["id", "name"]);
+  });
+
+  test("query and tail print typed rows; table describe checks the schema", async () => {
+    const query = await cli([
+      "query",
+      "--contract",
+      CONTRACT,
+      "--location",
+      location,
+      "--remote",
+      remote(),
+      "--where",
+      '{"id":{"gte":"2"}}',
+    ]);
+    expect(query.code).toBe(0);
+    expect(query.out).toMatch(/^id\s+name\s+value\s+is_active/);
+    expect(query.out).toMatch(/\n2\s+two\s+0\s+false/);
+    expect(query.out).toMatch(/\(1 rows\)/);
+    const tail = await cli(["tail", "--contract", CONTRACT, "--location", location, "--remote", remote(), "-n", "5"]);
+    expect(
+      tail.out
+        .split("\n")
+        .filter((l) => /^\d/.test(l))
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(["1", "2"]);
+    const describe_ = await cli([
+      "table",
+      "describe",
+      "--contract",
+      CONTRACT,
+      "--location",
+      location,
+      "--remote",
+      remote(),
+    ]);
+    expect(describe_.out).toMatch(/schema: matches the contract/);
+    expect(describe_.out).toMatch(/rows: 2/);
+  });
+});
+
+describe("the CLI with a token", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await start({ auth: true, memory: "1g", log: () => {} });
+  });
+  afterAll(async () => {
+    if (server?.started) await stop(server.name, () => {});
+  });
+
+  test("never prints the token, in output or errors", async () => {
+    const token = /token=([^;]+)/.exec(server.remote)?.[1] ?? "";
+    expect(token.length).toBeGreaterThan(10);
+    const location = join(server.warehouse, `cli_token_${Date.now()}`);
+    const file = join(mkdtempSync(join(tmpdir(), "cli-")), "in.jsonl");
+    writeFileSync(file, `${JSON.stringify({ id: "1", name: "holder" })}\n${JSON.stringify({ id: "nope" })}\n`);
+    const runs = [
+      await cli(["ingest", file, "--contract", CONTRACT, "--location", location, "--remote", server.remote]),
+      await cli(["table", "describe", "--contract", CONTRACT, "--location", location, "--remote", server.remote]),
+    ];
+    for (const r of runs) expect(r.out).not.toContain(token);
+    expect(readFileSync(`${file}.rejects.jsonl`, "utf8")).not.toContain(token);
+    const wrong = `sc://127.0.0.1:${server.port}/;token=WRONG-${token};use_ssl=false`;
+    const error = await cli(["query", "--contract", CONTRACT, "--location", location, "--remote", wrong]).catch(
+      (e: unknown) => e,
+    );
+    expect(String(error)).not.toContain(token);
+    expect(String(error)).toMatch(/AuthError|UNAUTHENTICATED|PERMISSION_DENIED/);
+  });
+});

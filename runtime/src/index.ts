@@ -58,6 +58,7 @@ export {
   type InsertStreamResult,
   type ReadOptions,
   RecordTable,
+  type StageResult,
   type UpsertResult,
 } from "./tables/record-table.js";
 export type { TableLocation } from "./tables/table-target.js";

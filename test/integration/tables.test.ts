@@ -151,6 +151,27 @@ describe("RecordTable", () => {
     expect((await table.query()).map((r) => r.id)).toEqual([2n]);
   });
 
+  test("the staged path: Parquet file → landing table → MERGE of that batch only", async () => {
+    const table = new RecordTable(spark, BasicTestRecord, { location: tablePath("staged") });
+    await table.ensureTable();
+    const landing = { location: tablePath("landing") };
+    const stagingDir = tablePath("staging");
+    await table.insertRecords([basic(1n, { name: "before" })]);
+    const first = await table.stageRecords([basic(1n, { name: "after" }), basic(2n)], { stagingDir, landing });
+    expect(first).toMatchObject({ staged: 2, inserted: 1n, updated: 1n });
+    expect(first.file.startsWith(stagingDir)).toBe(true);
+    // A second batch merges only its own rows from the landing table, which keeps every batch.
+    const second = await table.stageRecords([basic(3n)], { stagingDir, landing });
+    expect(second).toMatchObject({ staged: 1, inserted: 1n, updated: 0n });
+    const rows = (await table.query()).sort((a, b) => Number(a.id - b.id));
+    expect(rows.map((r) => [r.id, r.name])).toEqual([
+      [1n, "after"],
+      [2n, "name-2"],
+      [3n, "name-3"],
+    ]);
+    expect(await new RecordTable(spark, BasicTestRecord, landing).count()).toBe(3n);
+  });
+
   test("insertRecordsSql binds hostile strings as values", async () => {
     const table = new RecordTable(spark, BasicTestRecord, { location: tablePath("sqlpath") });
     await table.ensureTable();

@@ -7,12 +7,16 @@
  * whose version it has already recorded for that app id, so a retried insert never writes twice.
  */
 import { randomUUID } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Table } from "apache-arrow";
 import { InvalidArgumentError, isSparkError } from "../errors.js";
 import { toArrow } from "../records/arrow-encode.js";
 import { arrowSchema } from "../records/arrow-schema.js";
 import type { FieldDescriptor, RecordDescriptor } from "../records/descriptor.js";
 import { RecordEncodeError, type RecordIssue } from "../records/errors.js";
+import { newIngestId } from "../records/ingest-id.js";
+import { toParquet } from "../records/parquet-write.js";
 import { quoteIdentifier } from "../records/sql-text.js";
 import { createTableSql } from "../records/table-sql.js";
 import type { QueryOptions } from "../spark/dataframe.js";
@@ -57,6 +61,14 @@ export interface InsertStreamOptions<T = unknown> extends Omit<InsertOptions, "i
   onProgress?: (progress: InsertStreamResult) => void;
   /** With `onInvalid: "skip"`: called with each batch's rejected records and their issues. */
   onRejected?: (rejected: readonly { record: T; issues: readonly RecordIssue[] }[]) => void;
+}
+
+export interface StageResult {
+  /** The Parquet file the batch was staged in. */
+  file: string;
+  staged: number;
+  inserted: bigint;
+  updated: bigint;
 }
 
 export interface InsertStreamResult {
@@ -252,19 +264,7 @@ export class RecordTable<T extends object> {
       const df = await this.#session.createDataFrame(data, options);
       await df.createOrReplaceTempView(view, options);
       try {
-        const columns = this.descriptor.fields.map((f) => f.column);
-        const kept = new Set([
-          ...keys,
-          ...this.descriptor.fields.filter((f) => f.role === "created_at").map((f) => f.column),
-        ]);
-        const q = quoteIdentifier;
-        const on = keys.map((k) => `t.${q(k)} <=> s.${q(k)}`).join(" AND ");
-        const set = columns.filter((c) => !kept.has(c)).map((c) => `t.${q(c)} = s.${q(c)}`);
-        const sql = [
-          `MERGE INTO ${this.target.sql} AS t USING ${q(view)} AS s ON ${on}`,
-          set.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${set.join(", ")}` : "",
-          `WHEN NOT MATCHED THEN INSERT (${columns.map(q).join(", ")}) VALUES (${columns.map((c) => `s.${q(c)}`).join(", ")})`,
-        ].join(" ");
+        const sql = this.#mergeSql(quoteIdentifier(view), keys);
         const [metrics] = await (await this.#session.sql(sql, undefined, options)).collect(options);
         return {
           inserted: BigInt((metrics?.num_inserted_rows as bigint | undefined) ?? 0n),
@@ -274,6 +274,64 @@ export class RecordTable<T extends object> {
         await this.#session.sql(`DROP VIEW IF EXISTS ${quoteIdentifier(view)}`).catch(() => undefined);
       }
     }, options);
+  }
+
+  /**
+   * The staged path, for teams that keep a landing table: the validated batch is written as a Parquet file under
+   * `stagingDir` (a path the server can read: local disk for a local server, shared storage for a cluster), loaded
+   * into the landing Delta table (`INSERT INTO … BY NAME SELECT * FROM parquet.\`file\``), then merged into this
+   * table by primary key, reading from the landing table only the rows of this batch (its ingest ids, bound as a
+   * parameter). `COPY INTO` is Databricks-only, so the portable INSERT … SELECT is used.
+   */
+  async stageRecords(
+    records: readonly T[],
+    options: QueryOptions & { stagingDir: string; landing: TableLocation },
+  ): Promise<StageResult> {
+    const keys = this.#primaryKey();
+    const ingestField = this.descriptor.fields.find((f) => f.role === "ingest_id");
+    if (!ingestField) throw new InvalidArgumentError(`${this.descriptor.typeName} has no ingest id field to stage by`);
+    const { valid, rejected } = this.#validate(records);
+    const duplicates = this.#duplicateKeys(records, keys);
+    if (rejected.length > 0 || duplicates.length > 0) {
+      throw new RecordsRejectedError(this.descriptor.typeName, records.length, [...rejected, ...duplicates]);
+    }
+    const landing = new RecordTable(this.#session, this.#class, options.landing);
+    await landing.ensureTable(options);
+    const file = join(options.stagingDir, `${newIngestId()}.parquet`);
+    await mkdir(options.stagingDir, { recursive: true });
+    await writeFile(file, await toParquet(this.descriptor, valid));
+    const ids = valid.map((r) => String((r as Record<string, unknown>)[ingestField.name]));
+    await this.#session.sql(
+      `INSERT INTO ${landing.target.sql} BY NAME SELECT * FROM parquet.${quoteIdentifier(file)}`,
+      undefined,
+      options,
+    );
+    const source = `(SELECT * FROM ${landing.target.sql} WHERE array_contains(:ids, ${quoteIdentifier(ingestField.column)}))`;
+    const df = await this.#session.sql(this.#mergeSql(source, keys), { ids }, options);
+    const [metrics] = await df.collect(options);
+    return {
+      file,
+      staged: valid.length,
+      inserted: BigInt((metrics?.num_inserted_rows as bigint | undefined) ?? 0n),
+      updated: BigInt((metrics?.num_updated_rows as bigint | undefined) ?? 0n),
+    };
+  }
+
+  /** MERGE from `source` (a view name or a parenthesized query) by key; created_at is kept on update. */
+  #mergeSql(source: string, keys: readonly string[]): string {
+    const q = quoteIdentifier;
+    const columns = this.descriptor.fields.map((f) => f.column);
+    const kept = new Set([
+      ...keys,
+      ...this.descriptor.fields.filter((f) => f.role === "created_at").map((f) => f.column),
+    ]);
+    const on = keys.map((k) => `t.${q(k)} <=> s.${q(k)}`).join(" AND ");
+    const set = columns.filter((c) => !kept.has(c)).map((c) => `t.${q(c)} = s.${q(c)}`);
+    return [
+      `MERGE INTO ${this.target.sql} AS t USING ${source} AS s ON ${on}`,
+      set.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${set.join(", ")}` : "",
+      `WHEN NOT MATCHED THEN INSERT (${columns.map(q).join(", ")}) VALUES (${columns.map((c) => `s.${q(c)}`).join(", ")})`,
+    ].join(" ");
   }
 
   /** Delete the rows with these primary keys (values bound as parameters); returns how many were deleted. */

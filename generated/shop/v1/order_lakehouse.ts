@@ -4,13 +4,12 @@
 // @generated from file shop/v1/order.proto (package shop.v1, syntax proto3)
 /* eslint-disable */
 
-import type { EnumDescriptor, ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
+import type { EnumDescriptor, JsonObject, ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
 import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, fromProtoMessage, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet, toProtoMessage } from "@lakehouse-contracts/runtime";
 import type { AddressInit, MoneyInit } from "./common_lakehouse.js";
 import { Address, Currency, Money } from "./common_lakehouse.js";
 import type { CustomerInit } from "./customer_lakehouse.js";
 import { Customer } from "./customer_lakehouse.js";
-import type { JsonObject } from "@bufbuild/protobuf";
 import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
 import { assertNoViolations, codepoints, re2, standardSchema, subscript, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
 

@@ -84,11 +84,11 @@ function jsonType(ctx: EmitContext, wellKnown: "Struct" | "Value" | "ListValue" 
   switch (wellKnown) {
     case "Struct":
     case "Any":
-      return [ctx.f.import("JsonObject", "@bufbuild/protobuf", true)];
+      return [ctx.runtime("JsonObject", true)];
     case "Value":
-      return [ctx.f.import("JsonValue", "@bufbuild/protobuf", true)];
+      return [ctx.runtime("JsonValue", true)];
     case "ListValue":
-      return [ctx.f.import("JsonValue", "@bufbuild/protobuf", true), "[]"];
+      return [ctx.runtime("JsonValue", true), "[]"];
   }
 }
 

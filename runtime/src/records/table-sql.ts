@@ -50,7 +50,8 @@ export function createTableSql(d: RecordDescriptor, options: CreateTableOptions 
   return parts.join(" ");
 }
 
-function qualifiedName(table: NonNullable<RecordDescriptor["table"]>): string {
+/** `` `catalog`.`schema`.`name` `` of a contract's table, omitting the parts it does not set. */
+export function qualifiedName(table: NonNullable<RecordDescriptor["table"]>): string {
   return [table.catalog, table.schema, table.name]
     .filter((part): part is string => part !== undefined && part !== "")
     .map(quoteIdentifier)

@@ -346,12 +346,7 @@ export class SparkSession {
     request: MessageInitShape<GenMessage<I>>,
     options: CallConfig = {},
   ): Promise<O> {
-    return withRetry(() => this.#context.transport.unary(method, request, options), {
-      policy: this.#context.retryPolicy,
-      signal: options.signal,
-      onRetry: (attempt, delayMs, error) =>
-        emit(this.#context, { type: "retry", operation: method.name, attempt, delayMs, error }),
-    });
+    return withRetry(() => this.#context.transport.unary(method, request, options), this.#retrying(method, options));
   }
 
   /** @internal A client-streaming RPC with this session's retry policy; `requests` is called once per try. */
@@ -360,17 +355,25 @@ export class SparkSession {
     requests: () => Iterable<MessageInitShape<GenMessage<I>>> | AsyncIterable<MessageInitShape<GenMessage<I>>>,
     options: CallConfig = {},
   ): Promise<O> {
-    return withRetry(() => this.#context.transport.clientStream(method, requests(), options), {
-      policy: this.#context.retryPolicy,
-      signal: options.signal,
-      onRetry: (attempt, delayMs, error) =>
-        emit(this.#context, { type: "retry", operation: method.name, attempt, delayMs, error }),
-    });
+    return withRetry(
+      () => this.#context.transport.clientStream(method, requests(), options),
+      this.#retrying(method, options),
+    );
   }
 
   /** @internal */
   header() {
     return this.#header();
+  }
+
+  /** This session's retry policy for one RPC, reporting each retry through `onEvent`. */
+  #retrying(method: { name: string }, options: CallConfig) {
+    return {
+      policy: this.#context.retryPolicy,
+      signal: options.signal,
+      onRetry: (attempt: number, delayMs: number, error: unknown) =>
+        emit(this.#context, { type: "retry", operation: method.name, attempt, delayMs, error }),
+    };
   }
 
   #header() {

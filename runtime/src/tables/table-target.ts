@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { RecordDescriptor } from "../records/descriptor.js";
 import { quoteIdentifier } from "../records/sql-text.js";
+import { qualifiedName } from "../records/table-sql.js";
 import type { DataFrame } from "../spark/dataframe.js";
 import type { SparkSession } from "../spark/session.js";
 
@@ -44,10 +45,5 @@ export class TableTarget {
 }
 
 function contractName(d: RecordDescriptor): string | undefined {
-  const t = d.table;
-  if (!t) return undefined;
-  return [t.catalog, t.schema, t.name]
-    .filter((p): p is string => p !== undefined && p !== "")
-    .map(quoteIdentifier)
-    .join(".");
+  return d.table === undefined ? undefined : qualifiedName(d.table);
 }

@@ -1,5 +1,24 @@
 import { defineConfig } from "vitest/config";
 
+// Integration files that must pass unchanged on a cluster too (work in executor JVMs, not in the driver).
+const CLUSTER_FILES = [
+  "foundation",
+  "spark-sql",
+  "spark-dataframe",
+  "spark-artifacts",
+  "spark-resilience",
+  "records-roundtrip",
+  "contracts-roundtrip",
+  "tables",
+].map((name) => `test/integration/${name}.test.ts`);
+
+const integration = {
+  // Two cores: files run one after another against the one server.
+  fileParallelism: false,
+  testTimeout: 120_000,
+  hookTimeout: 240_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -13,12 +32,19 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
-          // One real Spark Connect server (started here unless SPARK_REMOTE names one) shared by every file.
+          // One real Spark Connect server in local mode (started here unless SPARK_REMOTE names one) for every file.
           globalSetup: ["test/setup/spark-server.ts"],
-          // Two cores: files run one after another against the one server.
-          fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 240_000,
+          ...integration,
+        },
+      },
+      {
+        test: {
+          name: "cluster",
+          include: CLUSTER_FILES,
+          // The same files against the server in cluster mode (standalone master + 2 workers), after the others.
+          globalSetup: ["test/setup/spark-cluster.ts"],
+          sequence: { groupOrder: 1 },
+          ...integration,
         },
       },
     ],

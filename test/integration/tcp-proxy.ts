@@ -1,17 +1,20 @@
 /**
- * A loopback TCP proxy in front of the real server, for the one fault a server cannot produce on demand: a
- * connection that breaks mid-stream. `cut()` destroys every open connection; new ones are accepted again.
+ * A loopback TCP proxy in front of the real server, for the faults a server cannot produce on demand: a connection
+ * that breaks mid-stream (`cut()` destroys every open connection; new ones are accepted again), and an answer that
+ * never arrives (`hold()` drops every byte the server sends until the next `cut()`, while requests still go through).
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 
 export interface TcpProxy {
   port: number;
   cut(): void;
+  hold(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let holding = false;
   const server: Server = createServer((client) => {
     const upstream = createConnection({ host: targetHost, port: targetPort });
     for (const socket of [client, upstream]) {
@@ -20,7 +23,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       socket.on("error", () => {});
     }
     client.pipe(upstream);
-    upstream.pipe(client);
+    upstream.on("data", (chunk: Buffer) => {
+      if (!holding && !client.write(chunk)) {
+        upstream.pause();
+        client.once("drain", () => upstream.resume());
+      }
+    });
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
   });
@@ -31,6 +39,10 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     port: address.port,
     cut() {
       for (const socket of sockets) socket.destroy();
+      holding = false;
+    },
+    hold() {
+      holding = true;
     },
     close: () =>
       new Promise<void>((resolve) => {

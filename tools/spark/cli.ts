@@ -1,7 +1,9 @@
 /**
  * `npm run spark -- <command>`: manage the local Spark Connect + Delta server.
  *   provision                       fetch the pinned Spark and Delta jars into .cache/spark (once)
- *   start [--auth] [--port N] [--name NAME] [--conf k=v]…   start (or reuse) an instance, wait until it answers
+ *   start [--auth] [--port N] [--name NAME] [--conf k=v]… [--memory 4g] [--cluster [--workers 2]]
+ *                                   start (or reuse) an instance, wait until it answers; --cluster runs a standalone
+ *                                   master and workers (separate JVMs) with the Connect server as their driver
  *   stop [--name NAME] [--auth]     stop an instance by its pid
  *   status [--name NAME] [--auth]
  * The token of an --auth instance is never printed; it is kept in .cache/spark/instances/auth/token.
@@ -17,6 +19,8 @@ const { positionals, values } = parseArgs({
     name: { type: "string" },
     conf: { type: "string", multiple: true },
     memory: { type: "string" },
+    cluster: { type: "boolean", default: false },
+    workers: { type: "string" },
   },
 });
 
@@ -43,9 +47,10 @@ try {
         conf,
         ...(values.port ? { port: Number(values.port) } : {}),
         ...(values.memory ? { memory: values.memory } : {}),
+        ...(values.cluster ? { cluster: values.workers ? { workers: Number(values.workers) } : true } : {}),
       });
       console.log(
-        `spark: ${server.started ? "started" : "already running"}: Spark ${server.version} at sc://127.0.0.1:${server.port} (pid ${server.pid})${values.auth ? ", token required" : ""}`,
+        `spark: ${server.started ? "started" : "already running"}: Spark ${server.version} at sc://127.0.0.1:${server.port} (pid ${server.pid})${server.masterUrl ? `, driver of ${server.masterUrl}` : ""}${values.auth ? ", token required" : ""}`,
       );
       break;
     }

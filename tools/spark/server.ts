@@ -4,9 +4,9 @@
  * by its own pid. Each named instance has its own port, warehouse, log and pid file, so a default server and a
  * token-protected one can run side by side.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { SparkSession } from "../../runtime/src/index.js";
@@ -15,17 +15,17 @@ import { hasCommand, run } from "../lib/exec.js";
 import { sha256File } from "../lib/maven.js";
 import { repoRoot, sparkDir } from "../lib/paths.js";
 import { DELTA_VERSION, SPARK_VERSION } from "../protos/pins.js";
+import { type ClusterOptions, startCluster, stopCluster, waitForExecutors } from "./cluster.js";
+import { isAlive, JAVA_MODULE_OPTIONS, jarsDir, log4jConfig, logTail, readPid, spawnJava, stopRole } from "./jvm.js";
 
 export { DELTA_VERSION, SPARK_VERSION };
 
-const jarsDir = join(sparkDir, "jars");
 const extensionSrc = join(repoRoot, "tools/spark/extension");
 const extensionClasses = join(sparkDir, "extension-classes");
 const EXTENSION_SOURCES = ["DeltaParameterForwardingExtension.java", "ParameterForwardingParser.java"].map((f) =>
   join(extensionSrc, "dev/lakehousecontracts/spark", f),
 );
 const pom = join(repoRoot, "tools/spark/pom.xml");
-const log4j = join(repoRoot, "tools/spark/log4j2.properties");
 
 export interface InstanceOptions {
   /** Instance name: separate port, warehouse, pid and log. */
@@ -37,6 +37,11 @@ export interface InstanceOptions {
   conf?: Record<string, string>;
   /** JVM heap, e.g. "4g". */
   memory?: string;
+  /**
+   * Cluster mode: a standalone master and workers (separate JVMs) with the Connect server as their driver, instead
+   * of local mode. `true` means two workers of one core each.
+   */
+  cluster?: boolean | ClusterOptions;
   /** How long to wait for the first RPC to answer. */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -52,6 +57,8 @@ export interface RunningServer {
   started: boolean;
   version: string;
   warehouse: string;
+  /** In cluster mode, the standalone master's URL. */
+  masterUrl?: string | undefined;
 }
 
 export class MissingPrerequisiteError extends Error {
@@ -125,35 +132,12 @@ function compileExtension(): void {
   writeFileSync(stampFile, `${stamp}\n`);
 }
 
-// What spark-submit adds for Java 17 (apache/spark launcher/src/main/java/org/apache/spark/launcher/JavaModuleOptions.java).
-const JAVA_MODULE_OPTIONS = [
-  "-XX:+IgnoreUnrecognizedVMOptions",
-  "--add-modules=jdk.incubator.vector",
-  ...[
-    "java.lang",
-    "java.lang.invoke",
-    "java.lang.reflect",
-    "java.io",
-    "java.net",
-    "java.nio",
-    "java.util",
-    "java.util.concurrent",
-    "java.util.concurrent.atomic",
-    "jdk.internal.ref",
-    "sun.nio.ch",
-    "sun.nio.cs",
-    "sun.security.action",
-    "sun.util.calendar",
-  ].map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`),
-  "--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-  "-Djdk.reflect.useDirectMethodHandle=false",
-  "-Dio.netty.tryReflectionSetAccessible=true",
-];
+const APP_NAME = "lakehouse-contracts-local";
 
 function sparkConf(port: number, warehouse: string, extra: Record<string, string>): string[] {
   const conf: Record<string, string> = {
     "spark.master": "local[*]",
-    "spark.app.name": "lakehouse-contracts-local",
+    "spark.app.name": APP_NAME,
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.connect.grpc.binding.address": "127.0.0.1",
@@ -173,22 +157,6 @@ function sparkConf(port: number, warehouse: string, extra: Record<string, string
   return Object.entries(conf).map(([k, v]) => `-D${k}=${v}`);
 }
 
-function readPid(dir: string): number | undefined {
-  const file = join(dir, "server.pid");
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, "utf8").trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function remoteFor(port: number, token: string | undefined): string {
   return token ? `sc://127.0.0.1:${port}/;token=${token};use_ssl=false` : `sc://127.0.0.1:${port}`;
 }
@@ -203,12 +171,6 @@ async function probe(remote: string): Promise<string | undefined> {
   } finally {
     await session?.close();
   }
-}
-
-function logTail(dir: string, lines = 25): string {
-  const file = join(dir, "server.log");
-  if (!existsSync(file)) return "(no log)";
-  return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
 }
 
 /** Start the instance, or reuse it when it already runs; resolves once a real RPC answers. */
@@ -227,88 +189,83 @@ export async function start(options: InstanceOptions = {}): Promise<RunningServe
   }
   const remote = remoteFor(port, token);
 
-  const existing = readPid(dir);
+  const clusterOptions = options.cluster === true ? {} : options.cluster || undefined;
+  const existing = readPid(dir, "server");
   if (existing !== undefined && isAlive(existing)) {
     const version = await probe(remote);
-    if (version) return { name, pid: existing, port, remote, started: false, version, warehouse };
+    const masterUrl = clusterOptions ? `spark://127.0.0.1:${port + 1000}` : undefined;
+    if (version) return { name, pid: existing, port, remote, started: false, version, warehouse, masterUrl };
     // Alive but not answering: probably still starting; fall through to the wait loop below.
   }
 
   let pid = existing !== undefined && isAlive(existing) ? existing : undefined;
+  let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
   if (pid === undefined) {
     provision(log);
     compileExtension();
-    const out = openSync(join(dir, "server.log"), "w");
-    const child = spawn(
-      "java",
+    if (clusterOptions) cluster = await startCluster(dir, port, clusterOptions, extensionClasses, log);
+    pid = spawnJava(
+      dir,
+      "server",
       [
-        `-Xmx${options.memory ?? "4g"}`,
+        `-Xmx${options.memory ?? (cluster ? "2g" : "4g")}`,
         ...JAVA_MODULE_OPTIONS,
-        `-Dlog4j.configurationFile=${log4j}`,
-        ...sparkConf(port, warehouse, options.conf ?? {}),
+        `-Dlog4j.configurationFile=${log4jConfig}`,
+        ...sparkConf(port, warehouse, { ...cluster?.conf, ...options.conf }),
         "-cp",
         `${extensionClasses}:${join(jarsDir, "*")}`,
         "org.apache.spark.sql.connect.service.SparkConnectServer",
       ],
-      {
-        cwd: dir,
-        detached: true,
-        stdio: ["ignore", out, out],
-        // The token goes through the environment, not the command line, so `ps` does not show it.
-        env: {
-          ...process.env,
-          SPARK_LOCAL_IP: "127.0.0.1",
-          ...(token ? { SPARK_CONNECT_AUTHENTICATE_TOKEN: token } : {}),
-        },
-      },
+      // The token goes through the environment, not the command line, so `ps` does not show it.
+      { ...cluster?.env, ...(token ? { SPARK_CONNECT_AUTHENTICATE_TOKEN: token } : {}) },
     );
-    closeSync(out);
-    child.unref();
-    if (child.pid === undefined) throw new Error("could not start java");
-    pid = child.pid;
-    writeFileSync(join(dir, "server.pid"), `${pid}\n`);
-    log(`spark: starting Spark Connect ${SPARK_VERSION} + Delta ${DELTA_VERSION} on 127.0.0.1:${port} (pid ${pid})…`);
+    log(
+      `spark: starting Spark Connect ${SPARK_VERSION} + Delta ${DELTA_VERSION} on 127.0.0.1:${port} (pid ${pid})${cluster ? ` as the driver of ${cluster.masterUrl}` : ""}…`,
+    );
   }
 
   const deadline = Date.now() + (options.timeoutMs ?? 180_000);
   while (Date.now() < deadline) {
     if (!isAlive(pid)) {
       throw new Error(
-        `the Spark Connect server (instance "${name}") exited during start-up; its log ends:\n${logTail(dir)}`,
+        `the Spark Connect server (instance "${name}") exited during start-up; its log ends:\n${logTail(dir, "server")}`,
       );
     }
     const version = await probe(remote);
-    if (version) return { name, pid, port, remote, started: true, version, warehouse };
+    if (version) {
+      // Ready only once the driver holds its executors: until then every job would wait for them.
+      if (cluster) await waitForExecutors(cluster.masterUi, APP_NAME, cluster.workers, dir);
+      return { name, pid, port, remote, started: true, version, warehouse, masterUrl: cluster?.masterUrl };
+    }
     await delay(500);
   }
   throw new Error(
-    `the Spark Connect server (instance "${name}") did not answer within the time limit; its log ends:\n${logTail(dir)}`,
+    `the Spark Connect server (instance "${name}") did not answer within the time limit; its log ends:\n${logTail(dir, "server")}`,
   );
 }
 
-/** Stop the instance by its own pid (TERM, then KILL after a grace period). */
+/** Stop the instance by its own pid (TERM, then KILL after a grace period), and its master and workers if any. */
 export async function stop(name = "default", log: (line: string) => void = console.log): Promise<boolean> {
   const dir = instanceDir(name);
-  const pid = readPid(dir);
-  rmSync(join(dir, "server.pid"), { force: true });
-  if (pid === undefined || !isAlive(pid)) return false;
-  process.kill(pid, "SIGTERM");
-  for (let i = 0; i < 60 && isAlive(pid); i++) await delay(250);
-  if (isAlive(pid)) process.kill(pid, "SIGKILL");
-  log(`spark: stopped instance "${name}" (pid ${pid})`);
+  const pid = await stopRole(dir, "server");
+  const roles = await stopCluster(dir);
+  if (pid === undefined && roles.length === 0) return false;
+  log(
+    `spark: stopped instance "${name}"${pid === undefined ? "" : ` (pid ${pid})`}${roles.length ? ` and its ${roles.join(", ")}` : ""}`,
+  );
   return true;
 }
 
 /** SIGKILL the instance (for crash tests); the pid file stays so `start` can tell it needs a fresh process. */
 export function kill(name = "default"): boolean {
-  const pid = readPid(instanceDir(name));
+  const pid = readPid(instanceDir(name), "server");
   if (pid === undefined || !isAlive(pid)) return false;
   process.kill(pid, "SIGKILL");
   return true;
 }
 
 export async function status(name = "default"): Promise<{ running: boolean; pid?: number; version?: string }> {
-  const pid = readPid(instanceDir(name));
+  const pid = readPid(instanceDir(name), "server");
   if (pid === undefined || !isAlive(pid)) return { running: false };
   return { running: true, pid };
 }

@@ -5,6 +5,11 @@
  * chunk of at most `localRelationChunkSizeRows` rows / `localRelationChunkSizeBytes` bytes, referenced by a
  * `ChunkedCachedLocalRelation` (Spark 4.1+, SPARK-53917). Thresholds are read from the server, never hard-coded;
  * the defaults below apply only to servers that do not define them.
+ *
+ * On a cluster the server turns a local relation into a scan whose rows travel inside its tasks, split over the
+ * cluster's default parallelism only; a task above `spark.rpc.message.maxSize` fails the job. So large data becomes
+ * the `UNION ALL` of several chunked relations of at most a quarter of that size each: every task stays well below
+ * the limit however few cores the cluster has (local mode never shows this: its tasks are not serialized).
  */
 import type { Table } from "apache-arrow";
 import { encodeIpcStream } from "../arrow/ipc.js";
@@ -20,6 +25,8 @@ export interface LocalRelationLimits {
   chunkSizeRows: number;
   chunkSizeBytes: number;
   sizeLimit: number;
+  /** Arrow bytes per relation in a union of chunked relations (a quarter of `spark.rpc.message.maxSize`). */
+  relationBytes: number;
 }
 
 const DEFAULT_LIMITS: LocalRelationLimits = {
@@ -27,6 +34,7 @@ const DEFAULT_LIMITS: LocalRelationLimits = {
   chunkSizeRows: 10_000,
   chunkSizeBytes: 16 * 1024 * 1024,
   sizeLimit: 3 * 1024 * 1024 * 1024,
+  relationBytes: 32 * 1024 * 1024,
 };
 
 /** Parses Spark byte sizes such as "1048576", "134217728b", "16m", "3g". */
@@ -41,17 +49,20 @@ export function parseByteSize(text: string | undefined, fallback: number): numbe
 
 export async function readLimits(conf: RuntimeConfig, options: CallConfig = {}): Promise<LocalRelationLimits> {
   const get = (key: string) => conf.get(`spark.sql.session.${key}`, options).catch(() => undefined);
-  const [threshold, rows, bytes, limit] = await Promise.all([
+  const [threshold, rows, bytes, limit, rpcMaxMiB] = await Promise.all([
     get("localRelationCacheThreshold"),
     get("localRelationChunkSizeRows"),
     get("localRelationChunkSizeBytes"),
     get("localRelationSizeLimit"),
+    conf.get("spark.rpc.message.maxSize", options).catch(() => undefined),
   ]);
+  const rpcMax = Number(rpcMaxMiB) > 0 ? Number(rpcMaxMiB) * 1024 * 1024 : 4 * DEFAULT_LIMITS.relationBytes;
   return {
     cacheThreshold: parseByteSize(threshold, DEFAULT_LIMITS.cacheThreshold),
     chunkSizeRows: Number(rows ?? DEFAULT_LIMITS.chunkSizeRows) || DEFAULT_LIMITS.chunkSizeRows,
     chunkSizeBytes: parseByteSize(bytes, DEFAULT_LIMITS.chunkSizeBytes),
     sizeLimit: parseByteSize(limit, DEFAULT_LIMITS.sizeLimit),
+    relationBytes: Math.floor(rpcMax / 4),
   };
 }
 
@@ -94,6 +105,26 @@ export async function planLocalRelation(
     uploads.push({ name: cacheArtifactName(schemaHash), data: new TextEncoder().encode(schema) });
   }
   const uploadedBytes = await artifacts.upload(uploads, options);
-  const dataHashes = chunks.map((c) => c.name.slice("cache/".length));
-  return { relation: rel.chunkedCachedLocalRelation(dataHashes, schemaHash), path: "artifacts", uploadedBytes };
+  const relations = groupChunks(chunks, limits.relationBytes).map((group) =>
+    rel.chunkedCachedLocalRelation(
+      group.map((c) => c.name.slice("cache/".length)),
+      schemaHash,
+    ),
+  );
+  return { relation: rel.unionAll(relations), path: "artifacts", uploadedBytes };
+}
+
+/** Consecutive chunks grouped so that each group holds at most `budget` bytes (and at least one chunk). */
+function groupChunks<C extends { data: Uint8Array }>(chunks: readonly C[], budget: number): C[][] {
+  const groups: C[][] = [];
+  let size = Number.POSITIVE_INFINITY;
+  for (const chunk of chunks) {
+    if (size + chunk.data.byteLength > budget) {
+      groups.push([]);
+      size = 0;
+    }
+    (groups.at(-1) as C[]).push(chunk);
+    size += chunk.data.byteLength;
+  }
+  return groups;
 }

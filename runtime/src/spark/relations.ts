@@ -8,7 +8,7 @@ import {
   Expression_SortOrder_SortDirection,
   type ExpressionSchema,
 } from "../gen/spark/connect/expressions_pb.js";
-import { Aggregate_GroupType, type RelationSchema } from "../gen/spark/connect/relations_pb.js";
+import { Aggregate_GroupType, type RelationSchema, SetOperation_SetOpType } from "../gen/spark/connect/relations_pb.js";
 import { literalExpression, type SqlValue } from "./literals.js";
 
 export type RelationInit = MessageInitShape<typeof RelationSchema>;
@@ -68,6 +68,24 @@ export function chunkedCachedLocalRelation(dataHashes: readonly string[], schema
     relType: {
       case: "chunkedCachedLocalRelation",
       value: { dataHashes: [...dataHashes], ...(schemaHash === undefined ? {} : { schemaHash }) },
+    },
+  };
+}
+
+/** `UNION ALL` by position of one or more relations, as a balanced tree so plans stay shallow. */
+export function unionAll(inputs: readonly RelationInit[]): RelationInit {
+  if (inputs.length === 0) throw new RangeError("unionAll needs at least one relation");
+  if (inputs.length === 1) return inputs[0] as RelationInit;
+  const middle = Math.ceil(inputs.length / 2);
+  return {
+    relType: {
+      case: "setOp",
+      value: {
+        leftInput: unionAll(inputs.slice(0, middle)),
+        rightInput: unionAll(inputs.slice(middle)),
+        setOpType: SetOperation_SetOpType.UNION,
+        isAll: true,
+      },
     },
   };
 }

@@ -8,11 +8,13 @@ export interface LakehouseOptions {
    * schemas only known at run time, such as protovalidate's conformance cases).
    */
   readonly invalidRules: "error" | "throw";
+  /** `docs=CONTRACTS.md`: also emit a Markdown catalogue of the contracts under this name (see emit/docs.ts). */
+  readonly docs?: string;
 }
 
 export const DEFAULT_RUNTIME_PACKAGE = "@lakehouse-contracts/runtime";
 
-const KNOWN = ["runtime_package", "invalid_rules"] as const;
+const KNOWN = ["runtime_package", "invalid_rules", "docs"] as const;
 
 /**
  * Parses the parameters protoplugin leaves to the plugin. Unknown keys are errors (a typo must not silently fall
@@ -21,6 +23,7 @@ const KNOWN = ["runtime_package", "invalid_rules"] as const;
 export function parseLakehouseOptions(raw: readonly { key: string; value: string }[]): LakehouseOptions {
   let runtimePackage = DEFAULT_RUNTIME_PACKAGE;
   let invalidRules: "error" | "throw" = "error";
+  let docs: string | undefined;
   for (const { key, value } of raw) {
     switch (key) {
       case "runtime_package":
@@ -33,11 +36,17 @@ export function parseLakehouseOptions(raw: readonly { key: string; value: string
         if (value !== "error" && value !== "throw") throw new Error("expected error or throw");
         invalidRules = value;
         break;
+      case "docs":
+        if (!/^[\w.-]+(\/[\w.-]+)*\.md$/.test(value) || value.split("/").includes("..")) {
+          throw new Error("expected a relative Markdown file name, e.g. CONTRACTS.md");
+        }
+        docs = value;
+        break;
       default:
         throw new Error(
           `unknown option; protoc-gen-lakehouse knows ${KNOWN.join(", ")}, and protoplugin's target, import_extension, js_import_style, keep_empty_files, ts_nocheck, elide_plugin_version`,
         );
     }
   }
-  return { runtimePackage, invalidRules };
+  return { runtimePackage, invalidRules, ...(docs === undefined ? {} : { docs }) };
 }

@@ -5,6 +5,7 @@
 import type { DescFile } from "@bufbuild/protobuf";
 import { createEcmaScriptPlugin, type Schema } from "@bufbuild/protoplugin";
 import { EmitContext, generatedFileName } from "./emit/context.js";
+import { contractsMarkdown } from "./emit/docs.js";
 import { emitEnum } from "./emit/enum.js";
 import { emitRecordClass } from "./emit/record-class.js";
 import { GenerationError, type Problem } from "./errors.js";
@@ -27,6 +28,10 @@ function generateTs(schema: Schema<LakehouseOptions>): void {
   // Validation rules are checked while validators are printed; a problem there still fails the whole run.
   for (const { file, records } of models) emitFile(schema, file, records, problems);
   if (problems.length > 0) throw new GenerationError(problems);
+  if (schema.options.docs !== undefined) {
+    // Printed verbatim: protoplugin adds no preamble to a file whose preamble is not requested.
+    schema.generateFile(schema.options.docs).print(contractsMarkdown(schema.files).trimEnd());
+  }
 }
 
 function emitFile(

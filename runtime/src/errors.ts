@@ -97,8 +97,8 @@ export class ConnectionStringError extends LakehouseError {
 /** A value or option the caller passed that cannot be used. */
 export class InvalidArgumentError extends LakehouseError {
   override name = "InvalidArgumentError";
-  constructor(message: string) {
-    super("invalid_argument", message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("invalid_argument", message, options);
   }
 }
 

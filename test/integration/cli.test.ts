@@ -3,22 +3,29 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { BasicTestRecord } from "../../generated/lakehouse/test/v1/basic_lakehouse.js";
 import { main } from "../../runtime/src/cli/main.js";
+import { RecordTable, SparkSession } from "../../runtime/src/index.js";
 import { type RunningServer, start, stop } from "../../tools/spark/server.js";
 import { remote, tablePath } from "./helpers.js";
 
 const CONTRACT = `${join(import.meta.dirname, "../../generated/lakehouse/test/v1/basic_lakehouse.ts")}#BasicTestRecord`;
 
-async function cli(args: string[]): Promise<{ code: number; out: string }> {
+async function cli(
+  args: string[],
+  options: { signal?: AbortSignal; onOutput?: (out: string) => void } = {},
+): Promise<{ code: number; out: string }> {
   let out = "";
   const sink = new Writable({
     write(chunk, _enc, done) {
       out += String(chunk);
+      options.onOutput?.(out);
       done();
     },
   });
-  const code = await main(args, sink);
+  const code = await main(args, sink, options.signal);
   return { code, out };
 }
 
@@ -94,6 +101,44 @@ describe("lakehouse CLI", () => {
     ]);
     expect(describe_.out).toMatch(/schema: matches the contract/);
     expect(describe_.out).toMatch(/rows: 2/);
+  });
+
+  test("tail --follow prints rows inserted after it started, once each, until stopped", async () => {
+    const stop = new AbortController();
+    let printed = 0;
+    let resolveFirst: () => void = () => {};
+    const firstScreen = new Promise<void>((resolve) => {
+      resolveFirst = resolve;
+    });
+    const following = cli(
+      ["tail", "--contract", CONTRACT, "--location", location, "--remote", remote(), "-n", "1", "--follow"],
+      {
+        signal: stop.signal,
+        onOutput: (out) => {
+          printed = out.split("\n").filter((l) => /^\d/.test(l)).length;
+          resolveFirst();
+        },
+      },
+    );
+    await firstScreen;
+    const spark = await SparkSession.connect(remote());
+    try {
+      const table = new RecordTable(spark, BasicTestRecord, { location });
+      await table.insertRecords([new BasicTestRecord({ id: 41n, name: "late" })]);
+      await table.insertRecords([new BasicTestRecord({ id: 42n, name: "later" })]);
+    } finally {
+      await spark.close();
+    }
+    const deadline = Date.now() + 60_000;
+    while (printed < 3 && Date.now() < deadline) await delay(200);
+    stop.abort();
+    const { code, out } = await following;
+    expect(code).toBe(0);
+    const ids = out
+      .split("\n")
+      .filter((l) => /^\d/.test(l))
+      .map((l) => l.split(/\s+/)[0]);
+    expect(ids).toEqual(["2", "41", "42"]);
   });
 });
 

@@ -46,7 +46,7 @@ test("runtime_package changes where generated code imports the runtime from", ()
 
 test("unknown parameters and bad values are errors", () => {
   expect(() => workspace.generate("ok/v1/thing.proto", "target=ts,runtime_pkg=x")).toThrow(
-    /^invalid option "runtime_pkg=x": unknown option; protoc-gen-lakehouse knows runtime_package, invalid_rules, and protoplugin's target/,
+    /^invalid option "runtime_pkg=x": unknown option; protoc-gen-lakehouse knows runtime_package, invalid_rules, docs, and protoplugin's target/,
   );
   expect(() => workspace.generate("ok/v1/thing.proto", "target=ts,invalid_rules=ignore")).toThrow(
     'invalid option "invalid_rules=ignore": expected error or throw',

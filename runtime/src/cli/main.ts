@@ -6,6 +6,7 @@
  *   lakehouse query  --contract … [--where '{"id":{"gte":"3"}}'] [--limit N]
  *   lakehouse tail   --contract … [-n N] [--follow]
  *   lakehouse table create|describe --contract …
+ *   lakehouse review --against <git-ref|dir|image> [--format markdown|json] [--allow-breaking] [--apply …]
  *
  * The remote comes from --remote or SPARK_REMOTE; its token is never printed.
  */
@@ -22,13 +23,22 @@ import { RecordTable } from "../tables/record-table.js";
 import { type CliRecordClass, loadContract } from "./contract.js";
 import { formatTable } from "./print-table.js";
 import { Progress } from "./progress.js";
+import { review } from "./review.js";
 import { readRecords } from "./sources.js";
 
 const USAGE = `usage: lakehouse <ingest FILE | query | tail | table create|describe> --contract <module>#<Class>
+       lakehouse review --against <git-ref|dir|image> (see lakehouse review --help)
   [--location PATH | --table NAME] [--remote sc://…] [--where JSON] [--limit N] [-n N] [--follow]
   [--rejects FILE] [--batch-size N]`;
 
-export async function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+/** Runs one command. `signal` ends `tail --follow` (the bin wires it to Ctrl-C); other commands run to completion. */
+export async function main(
+  argv: readonly string[],
+  out: NodeJS.WritableStream = process.stdout,
+  signal?: AbortSignal,
+): Promise<number> {
+  // `review` has options of its own and needs no contract class: see review.ts.
+  if (argv[0] === "review") return await review(argv.slice(1), out);
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -73,7 +83,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         return 0;
       }
       case "tail":
-        return await tail(cls, table, Number(values.n ?? 10), values.follow ?? false, out);
+        return await tail(cls, table, Number(values.n ?? 10), values.follow ?? false, out, signal);
       case "table":
         return await tableCommand(arg, cls, table, out);
       default:
@@ -146,6 +156,7 @@ async function tail(
   n: number,
   follow: boolean,
   out: NodeJS.WritableStream,
+  signal: AbortSignal | undefined,
 ) {
   const idField = cls.descriptor.fields.find((f) => f.role === "ingest_id");
   if (!idField) throw new InvalidArgumentError(`${cls.descriptor.typeName} has no ingest id field to order by`);
@@ -153,8 +164,10 @@ async function tail(
   latest.reverse();
   out.write(`${formatTable(cls.descriptor, latest)}\n`);
   let last = (latest.at(-1) as Record<string, unknown> | undefined)?.[idField.name] as string | undefined;
-  while (follow) {
-    await delay(2000);
+  // Poll for rows with a later (time-ordered) ingest id until the signal ends the follow.
+  while (follow && !signal?.aborted) {
+    const stopped = await delay(2000, false, { signal }).catch(() => true);
+    if (stopped) break;
     const filter = (last === undefined ? {} : { [idField.name]: { gt: last } }) as Filter<object>;
     const fresh = await table.query(filter, { orderBy: [{ field: idField.name }] });
     if (fresh.length > 0) {
@@ -235,8 +248,11 @@ function coerce(field: RecordDescriptor["fields"][number] | undefined, value: un
 }
 
 export async function run(): Promise<void> {
+  const stop = new AbortController();
+  process.once("SIGINT", () => stop.abort());
+  process.once("SIGTERM", () => stop.abort());
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    process.exitCode = await main(process.argv.slice(2), process.stdout, stop.signal);
   } catch (error) {
     // Typed errors carry a readable message and never a credential; anything else is a bug worth its stack.
     process.stderr.write(

@@ -1,0 +1,22 @@
+/**
+ * `@lakehouse-contracts/protoc-gen-lakehouse/review`: contract review for pull requests. Diffs two contract versions,
+ * classifies every change for the lakehouse (safe, needs migration, breaking), plans the Delta migration SQL and
+ * prints the result as Markdown or JSON. The `lakehouse review` command of the runtime's CLI is built on it.
+ */
+
+export { contractsMarkdown } from "../emit/docs.js";
+export { type Change, type ChangeKind, isWireChange, SEVERITIES, SEVERITY, type Severity } from "./changes.js";
+export {
+  type BuildOptions,
+  buildImage,
+  type ContractSource,
+  loadContracts,
+  parseContractSource,
+} from "./contract-source.js";
+export { isReviewError, ReviewError, type ReviewErrorCode } from "./errors.js";
+export { lineDiff, type MarkdownOptions, reviewJson, reviewMarkdown } from "./markdown.js";
+export { type MigrationStatement, planMigrations, type StatementPurpose, type TableMigration } from "./migration.js";
+export { exitCodeOf, type ReviewOptions, type ReviewReport, reviewContracts } from "./review.js";
+export type { ColumnSnapshot, ContractSnapshot, TableSnapshot } from "./snapshot.js";
+export { type SparkType, sparkTypeSql } from "./spark-type.js";
+export { byContractName, type TableTarget, underLocation } from "./table-sql.js";

@@ -1,0 +1,318 @@
+/**
+ * Delta migration SQL for the table changes of a review, one plan per table, in the order it must run:
+ *
+ * 1. checks: `SELECT COUNT(*) AS violations …` for tightened rules, a new primary key and new NOT NULLs; `--apply`
+ *    stops unless each returns 0;
+ * 2. in place, where Delta 4.4 can: table properties (type widening, column mapping), RENAME COLUMN, ADD COLUMNS,
+ *    ALTER COLUMN … TYPE (widening), DROP NOT NULL, DROP COLUMN, CLUSTER BY, comments;
+ * 3. otherwise a REWRITE, clearly marked: copy the rows aside, `CREATE OR REPLACE` the table with the new schema,
+ *    copy them back (Delta refuses NOT NULL in ADD COLUMNS, SET NOT NULL, partitioning changes, narrowing types,
+ *    CLUSTER BY on a partitioned table, and a schema in REPLACE TABLE … AS SELECT).
+ */
+import type { Change, ChangeKind } from "./changes.js";
+import { violationPredicate } from "./rule-checks.js";
+import type { ColumnSnapshot, ContractSnapshot, TableSnapshot } from "./snapshot.js";
+import { quoteIdentifier, type SparkType, sparkTypeSql, sqlString } from "./spark-type.js";
+import { columnPath, createTableSql, defaultLiteral, type TableTarget } from "./table-sql.js";
+
+export type StatementPurpose =
+  /** A query whose first column (violations) must be 0 before anything else runs. */
+  | "check"
+  /** DDL that changes the table in place. */
+  | "ddl"
+  /** A step of a table rewrite: not in place, history restarts, readers see the table replaced. */
+  | "rewrite"
+  /** Nothing runs: a note for a person (a dropped table, a path table that cannot be renamed, a rule SQL cannot check). */
+  | "manual";
+
+export interface MigrationStatement {
+  readonly purpose: StatementPurpose;
+  /** The SQL (for `manual`, a `--` comment). */
+  readonly sql: string;
+  /** Why, in words. */
+  readonly why: string;
+}
+
+export interface TableMigration {
+  /** The table's message. */
+  readonly typeName: string;
+  /** Where the SQL addresses the table. */
+  readonly target: string;
+  /** True when the plan rewrites the table instead of altering it. */
+  readonly rewrite: boolean;
+  readonly statements: readonly MigrationStatement[];
+}
+
+/** Kinds that Delta cannot apply in place. */
+const REWRITE_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
+  "column-added-not-null",
+  "column-type-changed",
+  "column-nullability-tightened",
+  "partitioning-changed",
+]);
+
+export function planMigrations(
+  before: ContractSnapshot,
+  after: ContractSnapshot,
+  changes: readonly Change[],
+  target: TableTarget,
+): TableMigration[] {
+  const plans: TableMigration[] = [];
+  const subjects = [...new Set(changes.map((c) => c.subject))];
+  for (const typeName of subjects) {
+    const old = before.tables.get(typeName);
+    const next = after.tables.get(typeName);
+    const mine = changes.filter((c) => c.subject === typeName);
+    if (next === undefined && old !== undefined) {
+      if (!mine.some((c) => c.kind === "table-removed")) continue;
+      plans.push({
+        typeName,
+        target: target(old),
+        rewrite: false,
+        statements: [
+          manual(
+            `nothing dropped: drop ${target(old)} yourself once no reader needs it`,
+            "the table left the contracts",
+          ),
+        ],
+      });
+      continue;
+    }
+    if (next === undefined) continue;
+    if (old === undefined) {
+      plans.push({
+        typeName,
+        target: target(next),
+        rewrite: false,
+        statements: [
+          { purpose: "ddl", sql: createTableSql(next, target(next), { ifNotExists: true }), why: "a new table" },
+        ],
+      });
+      continue;
+    }
+    const plan = planTable(old, next, mine, target);
+    if (plan.statements.length > 0) plans.push(plan);
+  }
+  return plans;
+}
+
+function manual(note: string, why: string): MigrationStatement {
+  return { purpose: "manual", sql: `-- ${note}`, why };
+}
+
+function planTable(
+  old: TableSnapshot,
+  next: TableSnapshot,
+  changes: readonly Change[],
+  target: TableTarget,
+): TableMigration {
+  const t = target(next);
+  const statements: MigrationStatement[] = [...checks(old, next, changes, target(old))];
+  const has = (kind: ChangeKind) => changes.some((c) => c.kind === kind);
+  if (has("table-renamed")) {
+    const from = target(old);
+    statements.push(
+      from.startsWith("delta.")
+        ? manual(`a path-based table keeps its path: copy ${from} to ${t}`, "table renamed")
+        : { purpose: "ddl", sql: `ALTER TABLE ${from} RENAME TO ${t}`, why: "table renamed" },
+    );
+  }
+  const clusteringOnPartitioned =
+    has("clustering-changed") && (old.partitionBy.length > 0 || next.partitionBy.length > 0);
+  const rewriteReasons = changes.filter((c) => REWRITE_KINDS.has(c.kind) && (c.path?.length ?? 1) === 1);
+  if (rewriteReasons.length > 0 || clusteringOnPartitioned) {
+    return { typeName: next.typeName, target: t, rewrite: true, statements: [...statements, ...rewrite(old, next, t)] };
+  }
+  const widen = changes.filter((c) => c.kind === "column-type-widened");
+  const renames = changes.filter((c) => c.kind === "column-renamed");
+  const drops = changes.filter((c) => c.kind === "column-removed");
+  if (widen.length > 0) {
+    statements.push({
+      purpose: "ddl",
+      sql: `ALTER TABLE ${t} SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')`,
+      why: "type widening must be enabled before ALTER COLUMN … TYPE",
+    });
+  }
+  if (renames.length > 0 || drops.length > 0) {
+    statements.push({
+      purpose: "ddl",
+      sql: `ALTER TABLE ${t} SET TBLPROPERTIES ('delta.columnMapping.mode' = 'name')`,
+      why: "Delta renames and drops columns only with column mapping by name (upgrades the table protocol)",
+    });
+  }
+  for (const c of renames) {
+    const to = c.path?.at(-1) ?? "";
+    statements.push({
+      purpose: "ddl",
+      sql: `ALTER TABLE ${t} RENAME COLUMN ${columnPath(c.oldPath ?? [])} TO ${quoteIdentifier(to)}`,
+      why: `column renamed (the column option)`,
+    });
+  }
+  const added = changes.filter((c) => c.kind === "column-added" || c.kind === "column-added-not-null");
+  if (added.length > 0) {
+    const columns = added.map((c) => {
+      const node = nodeAt(next, c.path ?? []);
+      const comment = node?.comment === undefined ? "" : ` COMMENT ${sqlString(node.comment)}`;
+      return `${columnPath(c.path ?? [])} ${sparkTypeSql(c.type ?? { kind: "atomic", name: "STRING" })}${comment}`;
+    });
+    statements.push({
+      purpose: "ddl",
+      sql: `ALTER TABLE ${t} ADD COLUMNS (${columns.join(", ")})`,
+      why: "new columns",
+    });
+  }
+  for (const c of widen) {
+    statements.push({
+      purpose: "ddl",
+      sql: `ALTER TABLE ${t} ALTER COLUMN ${columnPath(c.path ?? [])} TYPE ${sparkTypeSql(c.type ?? { kind: "atomic", name: "STRING" })}`,
+      why: "type widening",
+    });
+  }
+  for (const c of changes.filter((c) => c.kind === "column-nullability-relaxed")) {
+    statements.push({
+      purpose: "ddl",
+      sql: `ALTER TABLE ${t} ALTER COLUMN ${columnPath(c.path ?? [])} DROP NOT NULL`,
+      why: "the column may now be NULL",
+    });
+  }
+  for (const c of drops) {
+    statements.push({
+      purpose: "ddl",
+      sql: `ALTER TABLE ${t} DROP COLUMN ${columnPath(c.oldPath ?? [])}`,
+      why: "BREAKING: the column's data is gone for readers",
+    });
+  }
+  if (has("clustering-changed")) {
+    const cluster = next.clusterBy.length === 0 ? "NONE" : `(${next.clusterBy.map(quoteIdentifier).join(", ")})`;
+    statements.push({ purpose: "ddl", sql: `ALTER TABLE ${t} CLUSTER BY ${cluster}`, why: "clustering changed" });
+  }
+  for (const c of changes.filter((c) => c.kind === "column-comment-changed")) {
+    statements.push({
+      purpose: "ddl",
+      sql: `ALTER TABLE ${t} ALTER COLUMN ${columnPath(c.path ?? [])} COMMENT ${sqlString(c.comment ?? "")}`,
+      why: "column comment",
+    });
+  }
+  if (has("table-comment-changed")) {
+    statements.push({
+      purpose: "ddl",
+      sql: `ALTER TABLE ${t} SET TBLPROPERTIES ('comment' = ${sqlString(next.comment ?? "")})`,
+      why: "table comment",
+    });
+  }
+  return { typeName: next.typeName, target: t, rewrite: false, statements };
+}
+
+/** Checks of existing rows: tightened rules, a new primary key's uniqueness, new NOT NULLs. */
+function checks(old: TableSnapshot, next: TableSnapshot, changes: readonly Change[], t: string): MigrationStatement[] {
+  const out: MigrationStatement[] = [];
+  const count = (where: string) => `SELECT COUNT(*) AS violations FROM ${t} WHERE ${where}`;
+  for (const c of changes) {
+    if (c.kind === "validation-tightened" && c.rule !== undefined && c.path !== undefined) {
+      const oldNode = nodeAt(old, renamedBack(c.path, changes));
+      const newNode = nodeAt(next, c.path);
+      if (oldNode === undefined || newNode === undefined) continue;
+      const predicate = violationPredicate(
+        columnPath(renamedBack(c.path, changes)),
+        oldNode.type,
+        oldNode.nullable,
+        c.rule.path,
+        c.rule.value,
+      );
+      out.push(
+        predicate === undefined
+          ? manual(`no SQL check for rule ${c.rule.path} on ${c.path.join(".")}: verify existing rows`, c.text)
+          : { purpose: "check", sql: count(predicate), why: `rows violating ${c.rule.path} on ${c.path.join(".")}` },
+      );
+    }
+    if (c.kind === "column-nullability-tightened" && c.path !== undefined) {
+      out.push({
+        purpose: "check",
+        sql: count(`${columnPath(renamedBack(c.path, changes))} IS NULL`),
+        why: `rows with NULL in ${c.path.join(".")}, now NOT NULL`,
+      });
+    }
+  }
+  if (changes.some((c) => c.kind === "primary-key-changed") && next.primaryKey.length > 0) {
+    const keys = next.primaryKey.map((k) => quoteIdentifier(oldColumnName(old, next, k))).join(", ");
+    out.push({
+      purpose: "check",
+      sql: `SELECT COUNT(*) AS violations FROM (SELECT ${keys} FROM ${t} GROUP BY ${keys} HAVING COUNT(*) > 1)`,
+      why: `duplicate keys under the new primary key (${next.primaryKey.join(", ")}); Delta does not enforce keys`,
+    });
+  }
+  return out;
+}
+
+/** The rewrite: rows aside, the table replaced with the new schema, rows back (cast, renamed, defaulted). */
+function rewrite(old: TableSnapshot, next: TableSnapshot, t: string): MigrationStatement[] {
+  // The last identifier of the target, suffixed: `` delta.`/lake/orders__review_backup` `` or `` `shop`.`orders__review_backup` ``.
+  const backup = `${t.slice(0, -1)}__review_backup\``;
+  const select = next.columns.map((column) => {
+    const before = old.columns.find((c) => c.number === column.number && c.fieldName === column.fieldName);
+    if (before === undefined) return `${defaultLiteral(column.type)} AS ${quoteIdentifier(column.column)}`;
+    const source = quoteIdentifier(before.column);
+    const sameType = sparkTypeSql(before.type) === sparkTypeSql(column.type);
+    const value = sameType ? source : `CAST(${source} AS ${sparkTypeSql(column.type)})`;
+    return `${value} AS ${quoteIdentifier(column.column)}`;
+  });
+  const why = "REWRITE: not possible in place in Delta";
+  return [
+    {
+      purpose: "rewrite",
+      sql: `CREATE TABLE ${backup} USING delta AS SELECT * FROM ${t}`,
+      why: `${why}; 1/4 copy the rows aside`,
+    },
+    {
+      purpose: "rewrite",
+      sql: createTableSql(next, t, { orReplace: true }),
+      why: `${why}; 2/4 replace the table with the new contract's schema (new NOT NULL columns get the proto3 default)`,
+    },
+    {
+      purpose: "rewrite",
+      sql: `INSERT INTO ${t} SELECT ${select.join(", ")} FROM ${backup}`,
+      why: `${why}; 3/4 copy the rows back (a value that does not fit fails the statement; the copy stays)`,
+    },
+    t.startsWith("delta.`")
+      ? manual(`4/4 delete the copy ${backup} once the table is checked`, why)
+      : { purpose: "rewrite", sql: `DROP TABLE ${backup}`, why: `${why}; 4/4 drop the copy` },
+  ];
+}
+
+/** A column path of the new table written with the old name of a renamed top-level column. */
+function renamedBack(path: readonly string[], changes: readonly Change[]): readonly string[] {
+  const rename = changes.find(
+    (c) =>
+      c.kind === "column-renamed" &&
+      c.path !== undefined &&
+      c.path.join(".") === path.slice(0, c.path.length).join("."),
+  );
+  return rename?.oldPath === undefined ? path : [...rename.oldPath, ...path.slice(rename.oldPath.length)];
+}
+
+function oldColumnName(old: TableSnapshot, next: TableSnapshot, column: string): string {
+  const number = next.columns.find((c) => c.column === column)?.number;
+  return old.columns.find((c) => c.number === number)?.column ?? column;
+}
+
+/** The column or struct field at `path` of a table. */
+function nodeAt(
+  table: TableSnapshot,
+  path: readonly string[],
+): { type: SparkType; nullable: boolean; comment?: string } | undefined {
+  let nodes: readonly { name: string; type: SparkType; nullable: boolean; comment?: string }[] = table.columns.map(
+    (c: ColumnSnapshot) => ({
+      name: c.column,
+      type: c.type,
+      nullable: c.nullable,
+      ...(c.comment === undefined ? {} : { comment: c.comment }),
+    }),
+  );
+  let found: { type: SparkType; nullable: boolean; comment?: string } | undefined;
+  for (const part of path) {
+    found = nodes.find((n) => n.name === part);
+    if (found === undefined) return undefined;
+    nodes = found.type.kind === "struct" ? found.type.fields.map((f) => ({ ...f, nullable: true })) : [];
+  }
+  return found;
+}

@@ -1,0 +1,97 @@
+/**
+ * One contract version as review sees it: every table (a message with the `(lakehouse.v1.table)` option) with its
+ * columns as the plugin's record model maps them (names, Spark types, nullability, keys, partitioning, clustering,
+ * comments, sensitivity, rules), and the registry itself for the wire-level comparison.
+ */
+import { type DescFile, type DescMessage, type FileRegistry, hasOption } from "@bufbuild/protobuf";
+import { formatProblem, type Problem } from "../errors.js";
+import { table as tableOption } from "../gen/lakehouse/v1/options_pb.js";
+import { buildRecord, messagesOf } from "../model/record.js";
+import { ReviewError } from "./errors.js";
+import { fieldRuleEntries, type RuleEntries } from "./rules.js";
+import { type SparkType, sparkTypeOf } from "./spark-type.js";
+
+export interface ColumnSnapshot {
+  /** The proto field number: a column's identity across versions. */
+  readonly number: number;
+  readonly fieldName: string;
+  readonly column: string;
+  readonly type: SparkType;
+  readonly nullable: boolean;
+  readonly comment?: string;
+  readonly sensitive: boolean;
+  readonly rules: RuleEntries;
+}
+
+export interface TableSnapshot {
+  /** The message's full name: a table's identity across versions. */
+  readonly typeName: string;
+  readonly file: string;
+  readonly name: string;
+  readonly catalog?: string;
+  readonly schema?: string;
+  readonly primaryKey: readonly string[];
+  readonly partitionBy: readonly string[];
+  readonly clusterBy: readonly string[];
+  readonly comment?: string;
+  readonly columns: readonly ColumnSnapshot[];
+}
+
+export interface ContractSnapshot {
+  /** Tables by message full name, in file and declaration order. */
+  readonly tables: ReadonlyMap<string, TableSnapshot>;
+  /** The contract files (dependencies such as google/protobuf, buf/validate and lakehouse/v1 left out). */
+  readonly files: readonly DescFile[];
+}
+
+/** Dependencies every contract may import; they are the same on both sides and not part of the review. */
+export function isDependencyFile(name: string): boolean {
+  return name.startsWith("google/") || name.startsWith("buf/validate/") || name === "lakehouse/v1/options.proto";
+}
+
+/** Snapshots a registry; contract problems (those `buf generate` would fail on) throw an `invalid-contract` error. */
+export function snapshotContracts(registry: FileRegistry, label: string): ContractSnapshot {
+  const files = [...registry.files].filter((f) => !isDependencyFile(f.name));
+  const problems: Problem[] = [];
+  const tables = new Map<string, TableSnapshot>();
+  for (const file of files) {
+    for (const message of messagesOf(file)) {
+      if (!hasOption(message, tableOption)) continue;
+      tables.set(message.typeName, snapshotTable(message, problems));
+    }
+  }
+  if (problems.length > 0) {
+    throw new ReviewError(
+      "invalid-contract",
+      `the ${label} contracts have problems:\n${problems.map((p) => `  ${formatProblem(p)}`).join("\n")}`,
+    );
+  }
+  return { tables, files };
+}
+
+function snapshotTable(message: DescMessage, problems: Problem[]): TableSnapshot {
+  const record = buildRecord(message, problems);
+  const table = record.table;
+  if (table === undefined) throw new Error(`${message.typeName} has no table option`);
+  return {
+    typeName: message.typeName,
+    file: `${message.file.name}.proto`,
+    name: table.name,
+    ...(table.catalog === undefined ? {} : { catalog: table.catalog }),
+    ...(table.schema === undefined ? {} : { schema: table.schema }),
+    primaryKey: table.primaryKey,
+    partitionBy: table.partitionBy,
+    clusterBy: table.clusterBy,
+    ...(table.comment === undefined ? {} : { comment: table.comment }),
+    columns: record.columns.map((c) => ({
+      number: c.field.number,
+      fieldName: c.field.name,
+      column: c.column,
+      type: sparkTypeOf(c.type),
+      nullable: c.nullable,
+      ...(c.comment === undefined ? {} : { comment: c.comment }),
+      sensitive: c.sensitive,
+      rules: fieldRuleEntries(c.field),
+    })),
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The Spark (Delta) type of a column as review compares it: a structured twin of the runtime's DDL types
+ * (runtime/src/records/spark-schema.ts), built from the plugin's ColumnType so the plugin needs no runtime.
+ * Nested struct fields are always nullable in the table (Delta checks a nested NOT NULL even under a NULL struct).
+ */
+import type { ColumnType, ScalarKind } from "../mapping/column-type.js";
+import { buildRecord } from "../model/record.js";
+
+export type AtomicName = "INT" | "BIGINT" | "FLOAT" | "DOUBLE" | "BOOLEAN" | "STRING" | "BINARY" | "TIMESTAMP" | "DATE";
+
+export interface StructField {
+  readonly name: string;
+  /** The proto field number, the identity of a struct field across contract versions. */
+  readonly number: number;
+  readonly type: SparkType;
+  readonly comment?: string;
+}
+
+export type SparkType =
+  | { readonly kind: "atomic"; readonly name: AtomicName }
+  | { readonly kind: "decimal"; readonly precision: number; readonly scale: number }
+  | { readonly kind: "array"; readonly element: SparkType }
+  | { readonly kind: "map"; readonly key: SparkType; readonly value: SparkType }
+  | { readonly kind: "struct"; readonly typeName: string; readonly fields: readonly StructField[] };
+
+const atomic = (name: AtomicName): SparkType => ({ kind: "atomic", name });
+
+export function scalarSparkType(kind: ScalarKind): SparkType {
+  switch (kind) {
+    case "int32":
+    case "sint32":
+    case "sfixed32":
+      return atomic("INT");
+    case "int64":
+    case "sint64":
+    case "sfixed64":
+    case "uint32":
+    case "fixed32":
+      return atomic("BIGINT");
+    case "uint64":
+    case "fixed64":
+      return { kind: "decimal", precision: 20, scale: 0 };
+    case "float":
+      return atomic("FLOAT");
+    case "double":
+      return atomic("DOUBLE");
+    case "bool":
+      return atomic("BOOLEAN");
+    case "string":
+      return atomic("STRING");
+    case "bytes":
+      return atomic("BINARY");
+  }
+}
+
+/** The Spark type of a column type; nested record messages become structs (their model built on the way). */
+export function sparkTypeOf(type: ColumnType): SparkType {
+  switch (type.kind) {
+    case "scalar":
+    case "wrapper":
+      return scalarSparkType(type.scalar);
+    case "enum":
+      return atomic(type.asInt ? "INT" : "STRING");
+    case "message": {
+      // Problems of nested records are reported where the record itself is modelled; here only the shape counts.
+      const record = buildRecord(type.message, []);
+      return {
+        kind: "struct",
+        typeName: type.message.typeName,
+        fields: record.columns.map((c) => ({
+          name: c.column,
+          number: c.field.number,
+          type: sparkTypeOf(c.type),
+          ...(c.comment === undefined ? {} : { comment: c.comment }),
+        })),
+      };
+    }
+    case "timestamp":
+      return atomic("TIMESTAMP");
+    case "date":
+      return atomic("DATE");
+    case "duration":
+      return atomic("BIGINT");
+    case "json":
+      return atomic("STRING");
+    case "decimal":
+      return { kind: "decimal", precision: type.precision, scale: type.scale };
+    case "list":
+      return { kind: "array", element: sparkTypeOf(type.element) };
+    case "map":
+      return { kind: "map", key: scalarSparkType(type.key), value: sparkTypeOf(type.value) };
+  }
+}
+
+/** Spark DDL of a type, as the runtime's `sparkDdl` writes it (`STRUCT<`a`: INT COMMENT '…'>`). */
+export function sparkTypeSql(type: SparkType): string {
+  switch (type.kind) {
+    case "atomic":
+      return type.name;
+    case "decimal":
+      return `DECIMAL(${type.precision},${type.scale})`;
+    case "array":
+      return `ARRAY<${sparkTypeSql(type.element)}>`;
+    case "map":
+      return `MAP<${sparkTypeSql(type.key)}, ${sparkTypeSql(type.value)}>`;
+    case "struct":
+      return `STRUCT<${type.fields
+        .map(
+          (f) =>
+            `${quoteIdentifier(f.name)}: ${sparkTypeSql(f.type)}${f.comment === undefined ? "" : ` COMMENT ${sqlString(f.comment)}`}`,
+        )
+        .join(", ")}>`;
+  }
+}
+
+/** The type's shape without names and comments, for "same type?" comparisons. */
+export function typeShape(type: SparkType): string {
+  switch (type.kind) {
+    case "atomic":
+    case "decimal":
+      return sparkTypeSql(type);
+    case "array":
+      return `ARRAY<${typeShape(type.element)}>`;
+    case "map":
+      return `MAP<${typeShape(type.key)}, ${typeShape(type.value)}>`;
+    case "struct":
+      return `STRUCT<${type.fields.map((f) => `${f.name}: ${typeShape(f.type)}`).join(", ")}>`;
+  }
+}
+
+/**
+ * Whether Delta's type widening (`delta.enableTypeWidening`) changes `from` to `to` in place with
+ * `ALTER COLUMN … TYPE`: INT → BIGINT/DOUBLE, FLOAT → DOUBLE, INT/BIGINT → DECIMAL with enough integer digits,
+ * DECIMAL(p, s) → DECIMAL(p + k, s + j) with k ≥ j (all checked against Delta 4.4 in
+ * test/integration/review-migrations.test.ts). https://docs.delta.io/latest/delta-type-widening.html
+ */
+export function isDeltaWidening(from: SparkType, to: SparkType): boolean {
+  if (from.kind === "atomic" && to.kind === "atomic") {
+    const allowed: Partial<Record<AtomicName, readonly AtomicName[]>> = {
+      INT: ["BIGINT", "DOUBLE"],
+      FLOAT: ["DOUBLE"],
+      DATE: [],
+    };
+    return allowed[from.name]?.includes(to.name) ?? false;
+  }
+  if (from.kind === "atomic" && to.kind === "decimal") {
+    const digits = from.name === "INT" ? 10 : from.name === "BIGINT" ? 20 : undefined;
+    return digits !== undefined && to.precision - to.scale >= digits;
+  }
+  if (from.kind === "decimal" && to.kind === "decimal") {
+    return to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale;
+  }
+  return false;
+}
+
+/** `` `a``b` `` for the identifier ``a`b``: backquotes doubled, as Spark's parser expects (like the runtime's). */
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replaceAll("`", "``")}\``;
+}
+
+/** A Spark SQL string literal, escaped like the runtime's `sqlString` (backslash escapes, one line). */
+export function sqlString(text: string): string {
+  const escaped = text
+    .replaceAll("\\", "\\\\")
+    .replaceAll("'", "\\'")
+    .replaceAll("\n", "\\n")
+    .replaceAll("\r", "\\r")
+    .replaceAll("\t", "\\t");
+  return `'${escaped}'`;
+}

@@ -1,0 +1,232 @@
+/**
+ * Contract review, one contract pair per change kind (test/review-fixtures/<case>): the changes found, their
+ * severity, the verdict, and the Delta migration SQL.
+ */
+import { describe, expect, test } from "vitest";
+import type { StatementPurpose } from "../../protoc-gen-lakehouse/src/review/index.js";
+import { exitCodeOf } from "../../protoc-gen-lakehouse/src/review/index.js";
+import { fixtureCases, reviewFixture } from "./review-harness.js";
+
+interface Expected {
+  verdict: string;
+  /** `severity kind` of every change, in report order. */
+  changes: string[];
+  /** `[purpose] sql` of every statement of every migration. */
+  sql: string[];
+}
+
+const T = "delta.`/lake/items`";
+const BACKUP = "delta.`/lake/items__review_backup`";
+const rewrite = (create: string, select: string): string[] => [
+  `[rewrite] CREATE TABLE ${BACKUP} USING delta AS SELECT * FROM ${T}`,
+  `[rewrite] CREATE OR REPLACE TABLE ${T} ${create}`,
+  `[rewrite] INSERT INTO ${T} SELECT ${select} FROM ${BACKUP}`,
+  `[manual] -- 4/4 delete the copy ${BACKUP} once the table is checked`,
+];
+
+const EXPECTED: Record<string, Expected> = {
+  // ---- safe
+  "table-added": {
+    verdict: "safe",
+    changes: ["safe table-added"],
+    sql: [
+      "[ddl] CREATE TABLE IF NOT EXISTS delta.`/lake/shelves` (`id` BIGINT NOT NULL, `label` STRING NOT NULL COMMENT 'Shelf label.') USING delta COMMENT 'Where items are kept.'",
+    ],
+  },
+  "column-added-nullable": {
+    verdict: "safe",
+    changes: ["safe column-added", "safe column-added", "safe column-added"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} ADD COLUMNS (\`size\`.\`height\` DOUBLE, \`note\` STRING COMMENT 'A free-text note.', \`seen_at\` TIMESTAMP)`,
+    ],
+  },
+  "comment-changed": {
+    verdict: "safe",
+    changes: ["safe table-comment-changed", "safe column-comment-changed", "safe column-sensitivity-changed"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`name\` COMMENT 'Display name, as shown in the shop.'`,
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('comment' = 'Items on sale, one row per item.')`,
+    ],
+  },
+  "widen-int-bigint": {
+    // int32 → uint32 keeps the wire and JSON format and widens INT to BIGINT; the decimal option widens DECIMAL.
+    verdict: "safe",
+    changes: ["safe column-type-widened", "safe column-type-widened"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`quantity\` TYPE BIGINT`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`price\` TYPE DECIMAL(18,2)`,
+    ],
+  },
+  "widen-float-double": {
+    // The column widens in place, but float → double changes the wire type (fixed32 → fixed64): buf says breaking.
+    verdict: "breaking",
+    changes: ["safe column-type-widened", "breaking field-type-changed"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`weight\` TYPE DOUBLE`,
+    ],
+  },
+  "validation-relaxed": { verdict: "safe", changes: ["safe validation-relaxed"], sql: [] },
+  // ---- needs migration
+  "column-added-not-null": {
+    verdict: "needs-migration",
+    changes: ["needs-migration column-added-not-null", "needs-migration column-added-not-null"],
+    sql: rewrite(
+      "(`id` BIGINT NOT NULL, `sku` STRING NOT NULL, `stock` INT NOT NULL) USING delta",
+      "`id` AS `id`, '' AS `sku`, CAST(0 AS INT) AS `stock`",
+    ),
+  },
+  "column-renamed": {
+    verdict: "needs-migration",
+    changes: ["needs-migration column-renamed"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.columnMapping.mode' = 'name')`,
+      `[ddl] ALTER TABLE ${T} RENAME COLUMN \`name\` TO \`display_name\``,
+    ],
+  },
+  "partitioning-changed": {
+    verdict: "needs-migration",
+    changes: ["needs-migration partitioning-changed"],
+    sql: rewrite(
+      "(`id` BIGINT NOT NULL, `region` STRING NOT NULL, `category` STRING NOT NULL) USING delta PARTITIONED BY (`category`)",
+      "`id` AS `id`, `region` AS `region`, `category` AS `category`",
+    ),
+  },
+  "clustering-changed": {
+    verdict: "needs-migration",
+    changes: ["needs-migration clustering-changed"],
+    sql: [`[ddl] ALTER TABLE ${T} CLUSTER BY (\`region\`)`],
+  },
+  "primary-key-changed": {
+    verdict: "needs-migration",
+    changes: ["needs-migration primary-key-changed"],
+    sql: [
+      `[check] SELECT COUNT(*) AS violations FROM (SELECT \`id\`, \`region\` FROM ${T} GROUP BY \`id\`, \`region\` HAVING COUNT(*) > 1)`,
+    ],
+  },
+  "validation-tightened": {
+    verdict: "needs-migration",
+    changes: ["needs-migration validation-tightened", "needs-migration validation-tightened"],
+    sql: [
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE char_length(\`sku\`) < 3`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE \`quantity\` < 1`,
+    ],
+  },
+  "nullability-relaxed": {
+    verdict: "needs-migration",
+    changes: ["needs-migration column-nullability-relaxed"],
+    sql: [`[ddl] ALTER TABLE ${T} ALTER COLUMN \`stock\` DROP NOT NULL`],
+  },
+  // ---- breaking
+  "type-narrowed": {
+    verdict: "breaking",
+    changes: ["breaking column-type-changed", "breaking field-type-changed"],
+    sql: rewrite(
+      "(`id` BIGINT NOT NULL, `quantity` INT NOT NULL) USING delta",
+      "`id` AS `id`, CAST(`quantity` AS INT) AS `quantity`",
+    ),
+  },
+  "type-changed": {
+    verdict: "breaking",
+    changes: ["breaking column-type-changed", "breaking field-type-changed"],
+    sql: rewrite(
+      "(`id` BIGINT NOT NULL, `code` STRING NOT NULL) USING delta",
+      "`id` AS `id`, CAST(`code` AS STRING) AS `code`",
+    ),
+  },
+  "column-removed": {
+    verdict: "breaking",
+    changes: ["breaking column-removed", "breaking field-removed"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.columnMapping.mode' = 'name')`,
+      `[ddl] ALTER TABLE ${T} DROP COLUMN \`legacy\``,
+    ],
+  },
+  "field-number-reused": {
+    verdict: "breaking",
+    changes: ["needs-migration column-added-not-null", "breaking column-removed", "breaking field-number-reused"],
+    sql: rewrite(
+      "(`id` BIGINT NOT NULL, `weight_grams` BIGINT NOT NULL) USING delta",
+      "`id` AS `id`, CAST(0 AS BIGINT) AS `weight_grams`",
+    ),
+  },
+  "field-renamed": {
+    verdict: "breaking",
+    changes: ["needs-migration column-renamed", "breaking field-renamed"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.columnMapping.mode' = 'name')`,
+      `[ddl] ALTER TABLE ${T} RENAME COLUMN \`name\` TO \`title\``,
+    ],
+  },
+  "enum-value-removed": { verdict: "breaking", changes: ["breaking enum-value-removed"], sql: [] },
+  "enum-value-renumbered": { verdict: "breaking", changes: ["breaking enum-value-renumbered"], sql: [] },
+  "table-renamed": {
+    verdict: "breaking",
+    changes: ["breaking table-renamed"],
+    sql: ["[manual] -- a path-based table keeps its path: copy delta.`/lake/items` to delta.`/lake/catalog_items`"],
+  },
+  // ---- the real-server cases (test/integration/review-migrations.test.ts)
+  "combined-in-place": {
+    verdict: "breaking",
+    changes: [
+      "needs-migration column-renamed",
+      "safe column-comment-changed",
+      "safe column-type-widened",
+      "safe column-type-widened",
+      "safe column-type-widened",
+      "needs-migration column-nullability-relaxed",
+      "safe column-added",
+      "safe column-added",
+      "breaking column-removed",
+      "needs-migration clustering-changed",
+      "breaking field-type-changed",
+    ],
+    sql: [
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')`,
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.columnMapping.mode' = 'name')`,
+      `[ddl] ALTER TABLE ${T} RENAME COLUMN \`name\` TO \`display_name\``,
+      `[ddl] ALTER TABLE ${T} ADD COLUMNS (\`size\`.\`height\` DOUBLE, \`note\` STRING)`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`quantity\` TYPE BIGINT`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`weight\` TYPE DOUBLE`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`price\` TYPE DECIMAL(18,2)`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`stock\` DROP NOT NULL`,
+      `[ddl] ALTER TABLE ${T} DROP COLUMN \`legacy\``,
+      `[ddl] ALTER TABLE ${T} CLUSTER BY (\`region\`)`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`display_name\` COMMENT 'Display name.'`,
+    ],
+  },
+  "combined-rewrite": {
+    verdict: "breaking",
+    changes: [
+      "breaking column-type-changed",
+      "needs-migration column-added-not-null",
+      "needs-migration partitioning-changed",
+      "breaking field-type-changed",
+    ],
+    sql: rewrite(
+      "(`id` BIGINT NOT NULL, `region` STRING NOT NULL, `category` STRING NOT NULL, `quantity` INT NOT NULL, `label` STRING, `sku` STRING NOT NULL) USING delta PARTITIONED BY (`category`)",
+      "`id` AS `id`, `region` AS `region`, `category` AS `category`, CAST(`quantity` AS INT) AS `quantity`, `label` AS `label`, '' AS `sku`",
+    ),
+  },
+};
+
+test("every fixture case has expectations, and every expectation a fixture", () => {
+  expect(Object.keys(EXPECTED).sort()).toEqual([...fixtureCases]);
+});
+
+describe.each(fixtureCases)("%s", (name) => {
+  test("changes, severities, verdict and migration SQL", () => {
+    const expected = EXPECTED[name];
+    if (expected === undefined) throw new Error(`no expectations for ${name}`);
+    const report = reviewFixture(name);
+    expect(report.verdict).toBe(expected.verdict);
+    expect(report.changes.map((c) => `${c.severity} ${c.kind}`)).toEqual(expected.changes);
+    const sql = report.migrations.flatMap((m) =>
+      m.statements.map((s: { purpose: StatementPurpose; sql: string }) => `[${s.purpose}] ${s.sql}`),
+    );
+    expect(sql).toEqual(expected.sql);
+    expect(exitCodeOf(report)).toBe(expected.verdict === "breaking" ? 1 : 0);
+    expect(exitCodeOf(report, { allowBreaking: true })).toBe(0);
+  }, 30_000);
+});

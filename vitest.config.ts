@@ -10,6 +10,7 @@ const CLUSTER_FILES = [
   "records-roundtrip",
   "contracts-roundtrip",
   "tables",
+  "soak-quick",
 ].map((name) => `test/integration/${name}.test.ts`);
 
 const integration = {
@@ -32,6 +33,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          // The soak belongs to the cluster.
+          exclude: ["test/integration/soak-quick.test.ts"],
           // One real Spark Connect server in local mode (started here unless SPARK_REMOTE names one) for every file.
           globalSetup: ["test/setup/spark-server.ts"],
           ...integration,

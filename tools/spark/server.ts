@@ -208,7 +208,7 @@ export async function start(options: InstanceOptions = {}): Promise<RunningServe
       dir,
       "server",
       [
-        `-Xmx${options.memory ?? (cluster ? "2g" : "4g")}`,
+        `-Xmx${options.memory ?? "4g"}`,
         ...JAVA_MODULE_OPTIONS,
         `-Dlog4j.configurationFile=${log4jConfig}`,
         ...sparkConf(port, warehouse, { ...cluster?.conf, ...options.conf }),

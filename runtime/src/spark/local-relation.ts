@@ -11,7 +11,7 @@
  * the `UNION ALL` of several chunked relations of at most a quarter of that size each: every task stays well below
  * the limit however few cores the cluster has (local mode never shows this: its tasks are not serialized).
  */
-import type { Table } from "apache-arrow";
+import type { Data, Table } from "apache-arrow";
 import { encodeIpcStream } from "../arrow/ipc.js";
 import { InvalidArgumentError } from "../errors.js";
 import { type ArtifactManager, cacheArtifactName, sha256Hex } from "./artifacts.js";
@@ -81,16 +81,22 @@ export async function planLocalRelation(
   artifacts: ArtifactManager,
   options: CallConfig = {},
 ): Promise<PlannedLocalRelation> {
-  const whole = encodeIpcStream(table);
-  if (whole.byteLength < limits.cacheThreshold) {
-    return { relation: rel.localRelation(whole, schema), path: "inline", uploadedBytes: 0 };
+  // The size decides the path. Arrow's buffers give it without encoding; only data that may go inline is encoded
+  // whole (and its encoded size has the last word), large data is encoded once, chunk by chunk.
+  let size = bufferBytes(table);
+  if (size < limits.cacheThreshold) {
+    const whole = encodeIpcStream(table);
+    if (whole.byteLength < limits.cacheThreshold) {
+      return { relation: rel.localRelation(whole, schema), path: "inline", uploadedBytes: 0 };
+    }
+    size = whole.byteLength;
   }
-  if (whole.byteLength > limits.sizeLimit) {
+  if (size > limits.sizeLimit) {
     throw new InvalidArgumentError(
-      `the data is ${whole.byteLength} bytes, above the server's spark.sql.session.localRelationSizeLimit (${limits.sizeLimit}); write it in several batches`,
+      `the data is about ${size} bytes, above the server's spark.sql.session.localRelationSizeLimit (${limits.sizeLimit}); write it in several batches`,
     );
   }
-  const bytesPerRow = whole.byteLength / Math.max(1, table.numRows);
+  const bytesPerRow = size / Math.max(1, table.numRows);
   const rowsPerChunk = Math.max(1, Math.min(limits.chunkSizeRows, Math.floor(limits.chunkSizeBytes / bytesPerRow)));
   const chunks: { name: string; data: Uint8Array }[] = [];
   for (let start = 0; start < table.numRows || start === 0; start += rowsPerChunk) {
@@ -112,6 +118,19 @@ export async function planLocalRelation(
     ),
   );
   return { relation: rel.unionAll(relations), path: "artifacts", uploadedBytes };
+}
+
+/** The bytes of a table's Arrow buffers (values, offsets, validity, children): about its IPC size. */
+function bufferBytes(table: Table): number {
+  let total = 0;
+  const visit = (data: Data) => {
+    for (const buffer of [data.values, data.valueOffsets, data.nullBitmap, data.typeIds]) {
+      if (ArrayBuffer.isView(buffer)) total += buffer.byteLength;
+    }
+    for (const child of data.children) visit(child);
+  };
+  for (const batch of table.batches) visit(batch.data);
+  return total;
 }
 
 /** Consecutive chunks grouped so that each group holds at most `budget` bytes (and at least one chunk). */

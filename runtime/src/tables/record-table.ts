@@ -157,13 +157,13 @@ export class RecordTable<T extends object> {
    */
   async insertRecords(records: readonly T[], options: InsertOptions = {}): Promise<InsertResult> {
     const key = options.idempotencyKey ?? { appId: this.#appId, version: this.#nextVersion++ };
-    const { valid, rejected } = this.#validate(records);
+    const { valid, rejected, encoded } = this.#validate(records);
     if (rejected.length > 0 && (options.onInvalid ?? "reject") === "reject") {
       throw new RecordsRejectedError(this.descriptor.typeName, records.length, rejected);
     }
     if (valid.length === 0) return { inserted: 0, rejected, version: undefined, idempotencyKey: key };
     const marker = `${key.appId}:${key.version}`;
-    const data = toArrow(this.descriptor, valid);
+    const data = encoded ?? toArrow(this.descriptor, valid);
     // Upload and append again on a lost session or connection: the same txnAppId/txnVersion makes Delta skip the
     // append if the earlier try had committed, so the batch lands exactly once.
     const version = await this.#resilient(async () => {
@@ -251,13 +251,13 @@ export class RecordTable<T extends object> {
    */
   async upsertRecords(records: readonly T[], options: QueryOptions = {}): Promise<UpsertResult> {
     const keys = this.#primaryKey();
-    const { valid, rejected } = this.#validate(records);
+    const { valid, rejected, encoded } = this.#validate(records);
     const duplicates = this.#duplicateKeys(valid.length === records.length ? records : valid, keys);
     if (rejected.length > 0 || duplicates.length > 0) {
       throw new RecordsRejectedError(this.descriptor.typeName, records.length, [...rejected, ...duplicates]);
     }
     if (valid.length === 0) return { inserted: 0n, updated: 0n };
-    const data = toArrow(this.descriptor, valid);
+    const data = encoded ?? toArrow(this.descriptor, valid);
     // MERGE by key is idempotent: running it again after a lost connection or session gives the same table.
     return this.#resilient(async () => {
       const view = `lakehouse_upsert_${randomUUID().replaceAll("-", "")}`;
@@ -437,7 +437,8 @@ export class RecordTable<T extends object> {
     return df;
   }
 
-  #validate(records: readonly T[]): { valid: T[]; rejected: RejectedRecord[] } {
+  /** Every record checked; `encoded` is the Arrow table of all of them when every one is valid (encoded once). */
+  #validate(records: readonly T[]): { valid: T[]; rejected: RejectedRecord[]; encoded?: Table } {
     const issuesByIndex = new Map<number, RecordIssue[]>();
     const add = (index: number, issues: readonly RecordIssue[]) => {
       if (issues.length > 0) issuesByIndex.set(index, [...(issuesByIndex.get(index) ?? []), ...issues]);
@@ -446,8 +447,9 @@ export class RecordTable<T extends object> {
       add(i, this.#class.check?.(record) ?? []);
     });
     // Column ranges (an int32 overflow, a decimal with too many digits) are checked by encoding each record.
+    let encoded: Table | undefined;
     try {
-      toArrow(this.descriptor, records);
+      encoded = toArrow(this.descriptor, records);
     } catch (error) {
       if (!(error instanceof RecordEncodeError)) throw error;
       for (const issue of error.issues) {
@@ -459,6 +461,7 @@ export class RecordTable<T extends object> {
     const rejected = [...issuesByIndex.entries()]
       .sort(([a], [b]) => a - b)
       .map(([index, issues]) => ({ index, issues }));
+    if (rejected.length === 0 && encoded !== undefined) return { valid: [...records], rejected, encoded };
     const valid = records.filter((_, i) => !issuesByIndex.has(i));
     return { valid, rejected };
   }

@@ -1,0 +1,153 @@
+/**
+ * Read: one table (written by the floor: the same rows as the insert section) read back by each peer in its own
+ * process, whole (ours toArrow() vs pyspark toArrow()) and streamed (ours rows()/batches()/RecordTable.stream() vs
+ * pyspark toLocalIterator()), with the peak RSS of that process. Then the long step: streaming a big table with
+ * ours, whose peak RSS growth must stay under 256 MiB.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { repoRoot } from "../tools/lib/paths.js";
+import type { BenchContext } from "./context.js";
+import { runPython } from "./python/venv.js";
+import type { ReadMode } from "./read-child.js";
+import { compare, emptySection, type SectionResult } from "./results.js";
+import { type BenchContract, deltaTable, floorInsertSql } from "./rows/contract.js";
+import { basic, CONTRACTS } from "./rows/index.js";
+import { type RunPlan, rates, summarize } from "./stats.js";
+
+interface ReadRun {
+  seconds: number[];
+  rows: number;
+  rssBaselineMiB: number;
+  rssPeakMiB: number;
+}
+
+const OURS: Record<ReadMode, string> = {
+  toArrow: "ours toArrow()",
+  rows: "ours rows()",
+  batches: "ours batches()",
+  records: "ours RecordTable.stream()",
+};
+const PY = { toArrow: "pyspark toArrow()", toLocalIterator: "pyspark toLocalIterator()" } as const;
+const STREAM_RSS_GOAL_MIB = 256;
+
+export async function readSection(ctx: BenchContext): Promise<SectionResult> {
+  const result = emptySection();
+  for (const contract of CONTRACTS) {
+    const n = ctx.config.readRows[contract.name as "basic" | "order"];
+    const path = await floorTable(ctx, contract, n, "read");
+    const plan = ctx.config.readPlan;
+    const record = (c: string, peer: string, run: ReadRun) => {
+      const timing = summarize(run.seconds);
+      result.figures.push({
+        section: "read",
+        case: c,
+        size: n,
+        peer,
+        unit: "rows/s",
+        timing,
+        rate: rates(n, timing).median,
+        rssPeakMiB: run.rssPeakMiB,
+        rssGrowthMiB: Math.max(0, run.rssPeakMiB - run.rssBaselineMiB),
+      });
+      result.checks.push({
+        section: "read",
+        name: `${c} ×${n}: ${peer} row count`,
+        ok: run.rows === n,
+        detail: `${run.rows} rows read, ${n} in the table`,
+      });
+      ctx.log(
+        `  read ${c} ×${n} ${peer}: ${(n / timing.median).toFixed(0)} rows/s, peak RSS ${run.rssPeakMiB.toFixed(0)} MiB`,
+      );
+    };
+    const whole = `${contract.name}, whole`;
+    const streamed = `${contract.name}, streamed`;
+    const py = (mode: keyof typeof PY) => runPython<ReadRun>("read.py", { remote: ctx.remote, path, mode, ...plan });
+    const ours = (mode: ReadMode) => oursRead(ctx, { path, contract: contract.name, mode, ...plan });
+    record(whole, PY.toArrow, await py("toArrow"));
+    record(whole, OURS.toArrow, await ours("toArrow"));
+    record(streamed, PY.toLocalIterator, await py("toLocalIterator"));
+    for (const mode of ["rows", "batches", "records"] as const) record(streamed, OURS[mode], await ours(mode));
+    for (const [c, o, p] of [
+      [whole, OURS.toArrow, PY.toArrow],
+      [streamed, OURS.rows, PY.toLocalIterator],
+      [streamed, OURS.records, PY.toLocalIterator],
+    ] as const) {
+      const comparison = compare(result.figures, "read", c, n, o, p, { ratio: 1, text: "≥ 1.0×" });
+      if (comparison) result.comparisons.push(comparison);
+    }
+  }
+  await streamStep(ctx, result);
+  result.notes.push(
+    "Peak RSS is the process's VmHWM (/proc/self/status); growth is that peak minus the RSS after connecting, before the first read.",
+  );
+  return result;
+}
+
+/** The long step: stream `streamRows` BasicTestRecord rows once with rows(); its peak RSS growth is the figure. */
+async function streamStep(ctx: BenchContext, result: SectionResult): Promise<void> {
+  const n = ctx.config.streamRows;
+  if (n === 0) return;
+  const path = await floorTable(ctx, basic as BenchContract, n, "stream");
+  const run = await oursRead(ctx, { path, contract: "basic", mode: "rows", warmup: 0, runs: 1 });
+  const timing = summarize(run.seconds);
+  const growth = Math.max(0, run.rssPeakMiB - run.rssBaselineMiB);
+  result.figures.push({
+    section: "read",
+    case: "basic, long stream",
+    size: n,
+    peer: OURS.rows,
+    unit: "rows/s",
+    timing,
+    rate: n / timing.median,
+    rssPeakMiB: run.rssPeakMiB,
+    rssGrowthMiB: growth,
+    note: "one run, no warm-up",
+  });
+  result.checks.push({
+    section: "read",
+    name: `basic, long stream ×${n}: row count`,
+    ok: run.rows === n,
+    detail: `${run.rows} rows streamed, ${n} in the table`,
+  });
+  result.notes.push(
+    `Long stream: ${n} rows with ours rows(): peak RSS growth ${growth.toFixed(0)} MiB (goal < ${STREAM_RSS_GOAL_MIB} MiB: ${growth < STREAM_RSS_GOAL_MIB ? "met" : "NOT met"}).`,
+  );
+  ctx.log(`  long stream ×${n}: ${(n / timing.median).toFixed(0)} rows/s, RSS growth ${growth.toFixed(0)} MiB`);
+}
+
+/** A table of `n` rows of `contract`, written by Spark itself (the same rows as everywhere else). */
+async function floorTable(ctx: BenchContext, contract: BenchContract, n: number, prefix: string): Promise<string> {
+  const path = join(ctx.tableDir, prefix, `${contract.name}_${n}`);
+  await ctx.spark.sql(contract.recordClass.createTableSql({ location: path }));
+  await ctx.spark.sql(floorInsertSql(contract, deltaTable(path), n));
+  return path;
+}
+
+function oursRead(
+  ctx: BenchContext,
+  args: { path: string; contract: string; mode: ReadMode } & RunPlan,
+): Promise<ReadRun> {
+  return new Promise((resolve, reject) => {
+    // node --import tsx: one process (the tsx bin would add a parent), so the child's RSS is the reader's alone.
+    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "bench", "read-child.ts")], {
+      cwd: repoRoot,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0)
+        return reject(new Error(`read-child (${args.mode}) exited with ${code}:\n${stderr.slice(-4000)}`));
+      resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as ReadRun);
+    });
+    child.stdin.end(JSON.stringify({ remote: ctx.remote, ...args }));
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * The server every peer talks to: SPARK_REMOTE when set (the integration tests' server, or any other), else the
+ * project's local Spark Connect + Delta server (tools/spark), started here and stopped at the end if we started it.
+ */
+import { DELTA_VERSION, SPARK_VERSION, start, stop } from "../tools/spark/server.js";
+
+export interface BenchServer {
+  readonly remote: string;
+  readonly sparkVersion: string;
+  /** The Delta version of the project's server; for a foreign server, what its pins say (reported as such). */
+  readonly deltaVersion: string;
+  release(): Promise<void>;
+}
+
+export async function acquireServer(log: (line: string) => void): Promise<BenchServer> {
+  const remote = process.env.SPARK_REMOTE;
+  if (remote) {
+    return { remote, sparkVersion: SPARK_VERSION, deltaVersion: DELTA_VERSION, release: async () => {} };
+  }
+  const server = await start({ log });
+  return {
+    remote: server.remote,
+    sparkVersion: server.version,
+    deltaVersion: DELTA_VERSION,
+    release: async () => {
+      if (server.started) await stop(server.name, log);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** Timing: warm-up runs, then measured runs; the figure is the median, with min and max. */
+
+export interface Timing {
+  /** Seconds of each measured run, in order. */
+  readonly seconds: readonly number[];
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface RunPlan {
+  readonly warmup: number;
+  readonly runs: number;
+}
+
+export function summarize(seconds: readonly number[]): Timing {
+  if (seconds.length === 0) throw new Error("no measured runs");
+  const sorted = [...seconds].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median =
+    sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return { seconds, median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
+}
+
+/** Runs `body` `warmup` times unmeasured, then `runs` times measured (wall clock, high resolution). */
+export async function measure(plan: RunPlan, body: (run: number) => unknown | Promise<unknown>): Promise<Timing> {
+  for (let i = 0; i < plan.warmup; i++) await body(-1 - i);
+  const seconds: number[] = [];
+  for (let i = 0; i < plan.runs; i++) {
+    const start = process.hrtime.bigint();
+    await body(i);
+    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return summarize(seconds);
+}
+
+/** Items per second at the median, and the range (min rate from the slowest run, max from the fastest). */
+export function rates(items: number, t: Timing): { median: number; min: number; max: number } {
+  return { median: items / t.median, min: items / t.max, max: items / t.min };
+}

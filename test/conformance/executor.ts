@@ -8,31 +8,38 @@
  * install-harness.sh), so no .proto file is copied into this repository.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   create,
   createFileRegistry,
+  createRegistry,
+  type DescExtension,
   type DescField,
   type DescMessage,
   type FileRegistry,
   fromBinary,
+  isFieldSet,
+  type Message,
   type MessageShape,
+  type Registry,
   toBinary,
   toJson,
 } from "@bufbuild/protobuf";
-import { CodeGeneratorRequestSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { CodeGeneratorRequestSchema, FileDescriptorProtoSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import type { FieldType, RecordDescriptor } from "@lakehouse-contracts/runtime";
 import type { Violation } from "@lakehouse-contracts/runtime/validate";
-import ts from "typescript";
-import { localTypeName } from "../../protoc-gen-lakehouse/src/emit/context.js";
+// The built plugin (`npm run build`), so that this file alone needs transpiling: conformance.test.ts runs it with
+// plain node from .cache/conformance/executor.mjs, as deep in the repository as this file (the paths hold for both).
+// The plugin itself is imported only when something must be generated (see loadClasses).
 import {
   FieldRulesSchema,
   MessageRulesSchema,
   OneofRulesSchema,
-} from "../../protoc-gen-lakehouse/src/gen/buf/validate/validate_pb.js";
-import { plugin } from "../../protoc-gen-lakehouse/src/index.js";
-import { repoRoot } from "../../tools/lib/paths.js";
+} from "../../protoc-gen-lakehouse/dist/gen/buf/validate/validate_pb.js";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 const cacheDir = join(repoRoot, ".cache/conformance");
 
@@ -53,13 +60,20 @@ function harness(): { request: DescMessage; response: DescMessage; violations: D
 }
 
 interface RecordClass {
+  new (init: object): object;
+  readonly descriptor: RecordDescriptor;
   fromJson(json: unknown): object;
   check(record: object): Violation[];
 }
 
 type Loaded = { ok: true; classes: Map<string, RecordClass> } | { ok: false; error: string };
 
-/** Generates, transpiles and imports the record classes of every file in `registry` (except the rule protos). */
+/**
+ * Generates, transpiles and imports the record classes of every file in `registry` (except the rule protos).
+ * Generation is cached under .cache/conformance/run, keyed by the descriptor set and by the build of the plugin (and
+ * this executor): the harness starts one executor per suite, and loading the plugin (protoplugin, TypeScript) costs
+ * more than a suite, so a run with an unchanged plugin does not load it at all.
+ */
 async function loadClasses(
   registry: FileRegistry,
   fdset: MessageShape<typeof FileDescriptorSetSchema>,
@@ -67,16 +81,19 @@ async function loadClasses(
   const files = fdset.file
     .map((f) => f.name)
     .filter((name) => !name.startsWith("google/") && name !== "buf/validate/validate.proto");
-  // Suites that share a descriptor set share one generation.
-  const key = createHash("sha256").update(toBinary(FileDescriptorSetSchema, fdset)).digest("hex").slice(0, 16);
-  // Keyed by the descriptor set only: `npm run conformance` and the test clear .cache/conformance/run first.
+  const fingerprint = buildFingerprint();
+  // The harness lists a suite's files in no fixed order: hash them sorted by name.
+  const hash = createHash("sha256").update(fingerprint);
+  for (const file of [...fdset.file].sort((a, b) => a.name.localeCompare(b.name))) {
+    hash.update(toBinary(FileDescriptorProtoSchema, file));
+  }
+  const key = hash.digest("hex").slice(0, 16);
   const outDir = join(cacheDir, "run", key);
-  const failedFile = join(outDir, "failed.json");
+  const doneFile = join(outDir, "done.json");
+  if (!existsSync(doneFile)) await generateInto(outDir, files, fdset, fingerprint);
+  const done = JSON.parse(readFileSync(doneFile, "utf8")) as Generated;
+  const failed = new Map(done.failed);
   const loaded = new Map<string, Loaded>();
-  const failed = new Map<string, string>(
-    existsSync(failedFile) ? (JSON.parse(readFileSync(failedFile, "utf8")) as [string, string][]) : [],
-  );
-  if (!existsSync(failedFile)) generateInto(outDir, files, fdset, failed);
   for (const name of files) {
     const error = failed.get(name);
     const base = name.replace(/\.proto$/, "");
@@ -93,7 +110,8 @@ async function loadClasses(
       const file = registry.getFile(name);
       if (file !== undefined) {
         for (const desc of allMessages(file.messages)) {
-          const cls = module[localTypeName(desc)];
+          const exported = done.exports[desc.typeName];
+          const cls = exported === undefined ? undefined : module[exported];
           if (cls !== undefined) classes.set(desc.typeName, cls);
         }
       }
@@ -105,14 +123,40 @@ async function loadClasses(
   return loaded;
 }
 
-/** Runs the plugin on `files` and writes the transpiled modules under `outDir`; files it rejects go to `failed`. */
-function generateInto(
+/** What a generation leaves in its directory besides the modules: rejected files, and class names by type name. */
+interface Generated {
+  readonly fingerprint: string;
+  readonly failed: [string, string][];
+  readonly exports: Record<string, string>;
+}
+
+/** A hash of what generated code depends on besides the descriptor set: the built plugin and this executor. */
+function buildFingerprint(): string {
+  const hash = createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url)));
+  const dist = join(repoRoot, "protoc-gen-lakehouse/dist");
+  const names = readdirSync(dist, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
+  for (const name of names.sort()) hash.update(name).update(readFileSync(join(dist, name)));
+  return hash.digest("hex");
+}
+
+/**
+ * Runs the plugin on `files` and writes the transpiled modules under `outDir`, then done.json; files it rejects are
+ * listed there. Generations of an older build are removed.
+ */
+async function generateInto(
   outDir: string,
   files: readonly string[],
   fdset: MessageShape<typeof FileDescriptorSetSchema>,
-  failed: Map<string, string>,
-): void {
+  fingerprint: string,
+): Promise<void> {
+  pruneStale(dirname(outDir), fingerprint);
+  const [{ plugin }, { localTypeName }, { default: ts }] = await Promise.all([
+    import("../../protoc-gen-lakehouse/dist/index.js"),
+    import("../../protoc-gen-lakehouse/dist/emit/context.js"),
+    import("typescript"),
+  ]);
   const generated = new Map<string, string>();
+  const failed = new Map<string, string>();
   const generate = (names: string[]): void => {
     const response = plugin.run(
       create(CodeGeneratorRequestSchema, {
@@ -144,8 +188,25 @@ function generateInto(
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, js);
   }
+  const exports: Record<string, string> = {};
+  const registry = createFileRegistry(fdset);
+  for (const name of files) {
+    const file = registry.getFile(name);
+    for (const desc of allMessages(file?.messages ?? [])) exports[desc.typeName] = localTypeName(desc);
+  }
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, "failed.json"), JSON.stringify([...failed]));
+  const done: Generated = { fingerprint, failed: [...failed], exports };
+  writeFileSync(join(outDir, "done.json"), JSON.stringify(done));
+}
+
+/** Removes the generations of other builds, and unfinished ones (suites run one after another: none is in use). */
+function pruneStale(runDir: string, fingerprint: string): void {
+  if (!existsSync(runDir)) return;
+  for (const entry of readdirSync(runDir)) {
+    const done = join(runDir, entry, "done.json");
+    const previous = existsSync(done) ? (JSON.parse(readFileSync(done, "utf8")) as Generated).fingerprint : undefined;
+    if (previous !== fingerprint) rmSync(join(runDir, entry), { recursive: true, force: true });
+  }
 }
 
 function allMessages(messages: readonly DescMessage[]): DescMessage[] {
@@ -216,20 +277,25 @@ function isUnsignedKey(field: DescField): boolean {
   return key === 4 || key === 13 || key === 6 || key === 7;
 }
 
-/** The FieldPath of a rule path (`repeated.items.string.min_len`, `cel[0]`) from the rules message it starts at. */
-function rulePath(root: DescMessage, path: string): unknown[] {
+/**
+ * The FieldPath of a rule path (`repeated.items.string.min_len`, `cel[0]`, `string.[pkg.my_rule]`) from the rules
+ * message it starts at; a bracketed name is an extension (a predefined rule).
+ */
+function rulePath(registry: FileRegistry, root: DescMessage, path: string): unknown[] {
   const elements: unknown[] = [];
   let current: DescMessage | undefined = root;
-  for (const seg of segments(path)) {
-    const field: DescField | undefined = current?.fields.find((f) => f.name === seg.name);
+  for (const m of path.matchAll(/\[([A-Za-z_][\w.]*)\]|([^.[\]]+)(?:\[(\d+)\])?/g)) {
+    const extension = m[1] === undefined ? undefined : registry.getExtension(m[1]);
+    const field: DescField | DescExtension | undefined =
+      m[1] !== undefined ? extension : current?.fields.find((f) => f.name === m[2]);
     if (field === undefined) return elements;
     const element: Record<string, unknown> = {
       fieldNumber: field.number,
-      fieldName: field.name,
+      fieldName: field.kind === "extension" ? `[${field.typeName}]` : field.name,
       // Delimited (group) encoding: TYPE_GROUP = 10, as protovalidate reports it.
       fieldType: field.fieldKind === "message" && field.delimitedEncoding ? 10 : field.proto.type,
     };
-    if (seg.subscript !== undefined) element.subscript = { case: "index", value: BigInt(seg.subscript) };
+    if (m[3] !== undefined) element.subscript = { case: "index", value: BigInt(m[3]) };
     elements.push(element);
     current = field.message;
   }
@@ -271,6 +337,111 @@ async function main(): Promise<void> {
   process.stdout.write(toBinary(h.response, response));
 }
 
+/**
+ * The record of a case message: from its proto3 JSON (strict decoding, as a producer would), or, for recursive
+ * messages, which the JSON decoder refuses (no recursive column types), built from the message's values directly.
+ */
+function recordOf(registry: FileRegistry, cls: RecordClass, desc: DescMessage, message: Message): object {
+  const json = jsonOf(registry, desc, message);
+  try {
+    return cls.fromJson(json);
+  } catch (e) {
+    if (!/recursive message/.test((e as Error).message)) throw e;
+    return new cls(initOf(registry, message, cls.descriptor));
+  }
+}
+
+/** The init object of a record class from a protobuf-es message of the same type (the descriptor's field names). */
+function initOf(registry: FileRegistry, message: Message, d: RecordDescriptor): Record<string, unknown> {
+  const desc = registry.getMessage(d.typeName);
+  if (desc === undefined) throw new Error(`unknown message ${d.typeName}`);
+  const holder = message as unknown as Record<string, unknown>;
+  const init: Record<string, unknown> = {};
+  for (const field of d.fields) {
+    const proto = desc.fields.find((f) => f.number === field.number);
+    if (proto === undefined || !isFieldSet(message, proto)) continue;
+    if (field.oneof !== undefined) {
+      const union = holder[field.oneof] as { value: unknown };
+      init[field.oneof] = { case: field.name, value: initValue(registry, union.value, field.type) };
+    } else {
+      init[field.name] = initValue(registry, holder[field.name], field.type);
+    }
+  }
+  return init;
+}
+
+function initValue(registry: FileRegistry, raw: unknown, type: FieldType): unknown {
+  const value = raw as Record<string, unknown>;
+  switch (type.kind) {
+    case "scalar":
+      if (type.int64As === "string") return String(raw);
+      if (type.int64As === "number") return Number(raw);
+      return raw;
+    case "enum":
+      return type.enum.values.find((v) => v.number === raw)?.name ?? raw;
+    case "message":
+      return initOf(registry, raw as Message, type.record());
+    case "timestamp":
+      return new Date(Number(value.seconds) * 1000 + Math.floor(Number(value.nanos) / 1e6));
+    case "duration": {
+      const nanos = Number(value.nanos);
+      if (nanos % 1000 !== 0) throw new Error("has nanoseconds; durations are stored in microseconds");
+      return (value.seconds as bigint) * 1_000_000n + BigInt(nanos / 1000);
+    }
+    case "wrapper":
+      // protobuf-es holds wrapper fields unboxed (`number | undefined`); list and map values stay boxed.
+      return typeof raw === "object" && raw !== null && !(raw instanceof Uint8Array) ? value.value : raw;
+    case "json": {
+      const desc = registry.getMessage((raw as Message).$typeName);
+      if (desc === undefined) throw new Error(`unknown message ${(raw as Message).$typeName}`);
+      return jsonOf(registry, desc, raw as Message);
+    }
+    case "date":
+      return [value.year, value.month, value.day].map((n, i) => String(n).padStart(i === 0 ? 4 : 2, "0")).join("-");
+    case "decimal":
+      return typeof raw === "string" ? raw : value.value;
+    case "list":
+      return (raw as unknown[]).map((e) => initValue(registry, e, type.element));
+    case "map":
+      return new Map(
+        Object.entries(value).map(([k, v]) => [mapKey(k, type.key), initValue(registry, v, type.value)] as const),
+      );
+  }
+}
+
+function mapKey(key: string, scalar: string): unknown {
+  if (scalar === "string") return key;
+  if (scalar === "bool") return key === "true";
+  return /64$/.test(scalar) ? BigInt(key) : Number(key);
+}
+
+/**
+ * The proto3 JSON of a case message. An Any of a type the descriptor set lacks (`type.googleapis.com/foo.Bar`) has no
+ * JSON; records hold an Any as its JSON, so such a type is read as an empty message (only its type URL is validated).
+ */
+function jsonOf(registry: FileRegistry, desc: DescMessage, message: Message): unknown {
+  let types: Registry = registry;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return toJson(desc, message, { registry: types });
+    } catch (e) {
+      const unknown = /"(?:[^"/]*\/)?([^"/]+)" is not in the type registry/.exec((e as Error).message)?.[1];
+      if (unknown === undefined || attempt > 8) throw e;
+      const dot = unknown.lastIndexOf(".");
+      const file = create(FileDescriptorProtoSchema, {
+        name: `unknown/${unknown}.proto`,
+        package: dot < 0 ? "" : unknown.slice(0, dot),
+        syntax: "proto3",
+        messageType: [{ name: unknown.slice(dot + 1) }],
+      });
+      types = createRegistry(
+        types,
+        createFileRegistry(file, () => undefined),
+      );
+    }
+  }
+}
+
 function runCase(
   registry: FileRegistry,
   loaded: Map<string, Loaded>,
@@ -289,7 +460,7 @@ function runCase(
   let record: object;
   try {
     const message = fromBinary(desc, any.value);
-    record = cls.fromJson(toJson(desc, message, { registry }));
+    record = recordOf(registry, cls, desc, message);
   } catch (e) {
     return { result: { case: "unexpectedError", value: `decode: ${(e as Error).message}` } };
   }
@@ -308,7 +479,7 @@ function runCase(
       value: create(h.violations, {
         violations: violations.map((v) => ({
           ...(v.path === "" ? {} : { field: { elements: fieldPath(desc, v.path) } }),
-          ...(v.rule === "" ? {} : { rule: { elements: rulePath(ruleRoot(desc, v.path), v.rule) } }),
+          ...(v.rule === "" ? {} : { rule: { elements: rulePath(registry, ruleRoot(desc, v.path), v.rule) } }),
           ruleId: v.ruleId,
           message: v.message,
           ...(v.forKey === true ? { forKey: true } : {}),

@@ -34,6 +34,8 @@ describe("lakehouse review", () => {
     const failure = cli(["review", "--against", "no-such-ref-anywhere"]).catch((e: unknown) => e);
     const error = await failure;
     expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as Error).message).toMatch(/"no-such-ref-anywhere" is not an image file, a directory or a commit of /);
+    expect((error as Error).message).toMatch(
+      /"no-such-ref-anywhere" is not an image file, a directory or a commit of /,
+    );
   }, 60_000);
 });

@@ -7,6 +7,7 @@
  * checked with `${at}name.` — no branching, no arrays of segments at run time.
  */
 import { type DescField, type DescMessage, getOption, hasOption } from "@bufbuild/protobuf";
+import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 import type { Printable } from "@bufbuild/protoplugin";
 import { formatProblem, type Problem } from "../errors.js";
 import {
@@ -23,17 +24,25 @@ import type { ColumnType } from "../mapping/column-type.js";
 import type { ColumnModel, RecordModel } from "../model/record.js";
 import { type CelCheck, type CelThis, celChecks } from "../rules/cel.js";
 import { type Check, type CheckContext, type Code, shapeOf, typeChecks } from "../rules/checks.js";
+import { predefinedRules, type RuleValue } from "../rules/predefined.js";
 import { setRules } from "../rules/read.js";
 import type { EmitContext } from "./context.js";
+import { fieldTypeLiteral } from "./descriptor.js";
+import { code, type Literal, obj, render, str } from "./literal.js";
 import { propertyIsOptional, scalarTsType, zeroEnumValue } from "./types.js";
+
+const LEGACY_REQUIRED = FeatureSet_FieldPresence.LEGACY_REQUIRED;
 
 /** What the emitter collects while it prints one record's validator. */
 interface ValidatorState {
   readonly ctx: EmitContext;
   readonly className: string;
   readonly report: (text: string, field?: string) => void;
-  readonly constants: Code[];
+  /** Module-level constants: code, or a literal passed to a runtime function (`celRule({ … })`). */
+  readonly constants: (Code | { readonly call: string; readonly arg: Literal })[];
   readonly lines: Printable[][];
+  /** Fields named by a message oneof rule: their rules are skipped when they are unpopulated (zero). */
+  readonly inMessageOneof: ReadonlySet<string>;
 }
 
 /** The body of `checkAt` for one record, and its module-level constants (compiled patterns, byte strings). */
@@ -43,7 +52,12 @@ export function validatorBody(
   className: string,
   report: (text: string, field?: string) => void,
 ): { lines: Printable[][]; constants: Printable[][] } {
-  const state: ValidatorState = { ctx, className, report, constants: [], lines: [] };
+  const inMessageOneof = new Set(
+    hasOption(record.message, messageRules)
+      ? getOption(record.message, messageRules).oneof.flatMap((o) => o.fields)
+      : [],
+  );
+  const state: ValidatorState = { ctx, className, report, constants: [], lines: [], inMessageOneof };
   for (const column of record.columns) fieldBlock(state, column);
   for (const oneof of record.oneofs) {
     if (hasOption(oneof, oneofRules) && getOption(oneof, oneofRules).required) {
@@ -55,7 +69,12 @@ export function validatorBody(
   messageBlock(state, record);
   return {
     lines: state.lines,
-    constants: state.constants.map((code, i) => [`const ${constName(className, i)} = `, ...printable(ctx, code), ";"]),
+    constants: state.constants.map((code, i) => {
+      const head = `const ${constName(className, i)} = `;
+      if (Array.isArray(code)) return [head, ...printable(ctx, code), ";"];
+      const call = ctx.validation(code.call);
+      return [head, call, "(", ...render(code.arg, 0, head.length + code.call.length + 1, 2), ");"];
+    }),
   };
 }
 
@@ -70,9 +89,10 @@ function messageBlock(state: ValidatorState, record: RecordModel): void {
   if (!hasOption(message, messageRules)) return;
   const rules = getOption(message, messageRules);
   const self: CelThis = { code: "r", type: "message", message };
+  const type: ColumnType = { kind: "message", message };
   for (const c of celChecks(rules, self, "", (text) => state.report(text))) {
     // protovalidate gives message-level CEL violations no rule path.
-    state.lines.push(["    ", ...celLine(state, { ...c, rule: "" }, "at.slice(0, -1)", "add", "")]);
+    state.lines.push(["    ", ...celLine(state, { ...c, rule: "" }, type, "r", "at.slice(0, -1)", "add", "")]);
   }
   for (const rule of rules.oneof) {
     const columns = rule.fields.map((name) => record.columns.find((c) => c.field.name === name));
@@ -162,7 +182,13 @@ function fieldBlock(state: ValidatorState, column: ColumnModel): void {
   const inner = valueChecks(state, column.type, rules, x, path, "", column, report, "      ");
   const indent = (lines: Printable[][], by: string): Printable[][] => lines.map((l) => [by, ...l]);
   const required = rules?.required === true;
-  const ifZero = rules?.ignore === Ignore.IF_ZERO_VALUE && inner.length > 0;
+  const ignore =
+    rules?.ignore === undefined || rules.ignore === Ignore.UNSPECIFIED
+      ? state.inMessageOneof.has(column.field.name)
+        ? Ignore.IF_ZERO_VALUE
+        : Ignore.UNSPECIFIED
+      : rules.ignore;
+  const ifZero = ignore === Ignore.IF_ZERO_VALUE && inner.length > 0;
   if (oneof !== undefined) {
     // A oneof member's rules apply when it is the set case; `required` means that case must be set.
     // IGNORE_IF_ZERO_VALUE skips a field with presence only when it is unset; a set member is checked.
@@ -181,7 +207,12 @@ function fieldBlock(state: ValidatorState, column: ColumnModel): void {
     }
     return;
   }
-  if (required) {
+  // A proto2 `required` (editions LEGACY_REQUIRED) field is always set, zero or not: `required` holds and
+  // IGNORE_IF_ZERO_VALUE (which skips only unset fields with presence) never skips it.
+  const legacyRequired = column.field.fieldKind === "scalar" && column.field.presence === LEGACY_REQUIRED;
+  if (legacyRequired && !optional) {
+    body.push(...inner);
+  } else if (required) {
     const missing = optional ? `${x} === undefined` : isZero(column.type, x);
     body.push([`if (${missing}) v.add(`, ...path, `, "required", "required", "value is required");`]);
     if (inner.length > 0) body.push(["else {"], ...indent(inner, "  "), ["}"]);
@@ -235,12 +266,26 @@ function valueChecks(
     }
   };
   const block = rules?.type;
-  const hasCel = rules !== undefined && (rules.cel.length > 0 || rules.celExpression.length > 0);
-  if ((type.kind === "list" || type.kind === "map") && hasCel)
-    report(`CEL rules on a ${type.kind} are not supported yet`);
-  if ((block?.case === "repeated" || block?.case === "map") && (block.value.$unknown?.length ?? 0) > 0) {
-    report(`predefined (extension) rules on ${block.case} are not supported yet`);
-  }
+  /** Predefined rules of the type block, then the field's own CEL rules: interpreted unless compiled. */
+  const celRules = (): void => {
+    if (block?.case !== undefined) {
+      const name = FieldRulesSchema.fields.find((f) => f.localName === block.case)?.name ?? block.case;
+      for (const p of predefinedRules(block.value, column.field.parent.file, report)) {
+        const c: CelCheck = {
+          kind: "interpreted",
+          rule: `${prefix}${name}.[${p.extension.typeName}]`,
+          id: p.id,
+          message: p.message,
+          expression: p.expression,
+        };
+        out.push(celLine(state, c, type, x, path, add, `, ${x}${sensitive}`, p.value));
+      }
+    }
+    if (rules !== undefined && (rules.cel.length > 0 || rules.celExpression.length > 0)) {
+      for (const c of celChecks(rules, celThis(type, x), prefix, report))
+        out.push(celLine(state, c, type, x, path, add, `, ${x}${sensitive}`));
+    }
+  };
   if (type.kind === "list") {
     if (block !== undefined && block.case !== undefined && block.case !== "repeated") {
       report(`${block.case} rules do not apply to a repeated field`);
@@ -292,6 +337,7 @@ function valueChecks(
           );
       }
     }
+    celRules();
     const items = repeated?.items;
     const element = elementChecks(
       state,
@@ -343,6 +389,7 @@ function valueChecks(
           x,
         );
     }
+    celRules();
     const keyPath: Printable[] = [state.ctx.validation("subscript"), `(\`\${at}${column.field.name}\`, k)`];
     const keyType: ColumnType = { kind: "scalar", scalar: type.key };
     const keys = elementChecks(state, keyType, map?.keys, "k", keyPath, `${prefix}map.keys.`, column, report, true);
@@ -355,20 +402,14 @@ function valueChecks(
   if (block !== undefined && block.case !== undefined) {
     if (block.case === "repeated" || block.case === "map") {
       report(`${block.case} rules apply to ${block.case === "map" ? "map" : "repeated"} fields only`);
-    } else if (["duration", "timestamp", "any", "fieldMask"].includes(block.case)) {
+    } else if (block.case === "fieldMask") {
       report(`${block.case} rules are not supported yet`);
     } else {
       const schema = FieldRulesSchema.fields.find((f) => f.localName === block.case)?.message as DescMessage;
       emit(typeChecks(block.case, block.value, schema, shapeOf(type), x, prefix, ctx), x);
     }
   }
-  if (rules !== undefined && (rules.cel.length > 0 || rules.celExpression.length > 0)) {
-    const self = celThis(type, x);
-    if (self === undefined) report(`CEL rules on a ${type.kind} value are not supported yet`);
-    else
-      for (const c of celChecks(rules, self, prefix, report))
-        out.push(celLine(state, c, path, add, `, ${x}${sensitive}`));
-  }
+  celRules();
   if (type.kind === "message") {
     out.push([state.ctx.classOf(type.message), `.checkAt(v, ${x}, `, ...nestedAt(path), ");"]);
   }
@@ -417,21 +458,52 @@ function celThis(type: ColumnType, x: string): CelThis | undefined {
   }
 }
 
-/** One CEL rule: a bool result fails when false (with the rule's message); a string result is the message itself. */
+/**
+ * One CEL rule: a bool result fails when false (with the rule's message, else `"<expression>" returned false`); a
+ * string result is the message itself. An interpreted rule is a module-level `celRule` constant checked on `x`.
+ */
 function celLine(
   state: ValidatorState,
   c: CelCheck,
+  type: ColumnType,
+  x: string,
   path: Printable[] | string,
   add: string,
   value: string,
+  rule?: RuleValue,
 ): Printable[] {
   const where = typeof path === "string" ? [path] : path;
-  const code = printable(state.ctx, c.code);
-  const head = `"${c.rule}", ${JSON.stringify(c.id)}, `;
-  if (c.type === "bool") {
-    return ["if (!", ...code, `) v.${add}(`, ...where, ", ", head, JSON.stringify(c.message), value, ");"];
+  const head = `${JSON.stringify(c.rule)}, ${JSON.stringify(c.id)}, `;
+  if (c.kind === "interpreted") {
+    const name = constName(state.className, state.constants.length);
+    state.constants.push({
+      call: "celRule",
+      arg: obj({
+        expression: str(c.expression),
+        id: str(c.id),
+        message: str(c.message),
+        type: fieldTypeLiteral(state.ctx, type),
+        rule: rule === undefined ? undefined : obj({ value: code(rule.code), type: code(rule.type) }),
+      }),
+    });
+    return [
+      "{ const m = ",
+      `${name}.check(${x}); if (m !== undefined) v.${add}(`,
+      ...where,
+      ", ",
+      head,
+      "m",
+      value,
+      "); }",
+    ];
   }
-  return ["{ const m = ", ...code, `; if (m !== "") v.${add}(`, ...where, ", ", head, "m", value, "); }"];
+  const compiled = printable(state.ctx, c.code);
+  if (c.type === "bool") {
+    const message = c.message !== "" ? c.message : `"${c.expression}" returned false`;
+    return ["if (!", ...compiled, `) v.${add}(`, ...where, ", ", head, JSON.stringify(message), value, ");"];
+  }
+  const m = c.message !== "" ? JSON.stringify(c.message) : "m";
+  return ["{ const m = ", ...compiled, `; if (m !== "") v.${add}(`, ...where, ", ", head, m, value, "); }"];
 }
 
 /** The `at` of a nested record: its field's path and a dot. */

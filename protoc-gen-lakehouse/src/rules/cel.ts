@@ -1,8 +1,9 @@
 /**
  * Custom CEL rules compiled to TypeScript at generation time, for a subset of CEL: `this` and field selection,
  * `has()`, constants, `!`, `&&`, `||`, `? :`, comparisons, `size()`, string methods, and protovalidate's format
- * functions (`isEmail`, `isIp`, …). An expression outside the subset is reported (not silently skipped); parse errors
- * are contract errors. Parsing is `@bufbuild/cel`'s.
+ * functions (`isEmail`, `isIp`, …). An expression outside the subset is evaluated at run time by the runtime's CEL
+ * interpreter instead (`celRule`); parse errors, unknown fields and string methods on numbers are contract errors.
+ * Parsing is `@bufbuild/cel`'s.
  */
 
 import { parse } from "@bufbuild/cel";
@@ -25,7 +26,11 @@ export interface CelThis {
   readonly message?: DescMessage;
 }
 
+/** The expression is valid CEL outside the compiled subset: the runtime interprets it. */
 export class CelUnsupported extends Error {}
+
+/** The expression cannot be right for its `this` (an unknown field, a string method on a number). */
+export class CelInvalid extends Error {}
 
 /** Compiles `expression` to a TypeScript expression; throws CelUnsupported, or an Error when it does not parse. */
 export function compileCel(expression: string, self: CelThis): Compiled {
@@ -33,21 +38,23 @@ export function compileCel(expression: string, self: CelThis): Compiled {
   return compile(parsed.expr, self);
 }
 
-/** The CEL rules of a field or message as checks: `[rule path, id, message, code, result type]`. */
-export interface CelCheck {
+/**
+ * The CEL rules of a field or message as checks: compiled (`code` and its result type), or, outside the compiled
+ * subset, `interpreted` (the expression is evaluated by the runtime's CEL interpreter).
+ */
+export type CelCheck = {
   readonly rule: string;
   readonly id: string;
   readonly message: string;
-  readonly code: Code;
-  readonly type: CelType;
-}
+  readonly expression: string;
+} & ({ readonly kind: "compiled"; readonly code: Code; readonly type: CelType } | { readonly kind: "interpreted" });
 
 export function celChecks(
   rules: {
     readonly cel: readonly { id: string; message: string; expression: string }[];
     readonly celExpression: readonly string[];
   },
-  self: CelThis,
+  self: CelThis | undefined,
   prefix: string,
   report: (text: string) => void,
 ): CelCheck[] {
@@ -68,17 +75,38 @@ export function celChecks(
   ];
   const out: CelCheck[] = [];
   for (const rule of all) {
+    const { id, message, expression } = rule;
     try {
-      const compiled = compileCel(rule.expression, self);
-      if (compiled.type !== "bool" && compiled.type !== "string") {
-        report(`CEL expression ${JSON.stringify(rule.expression)} must give a bool or a string, not ${compiled.type}`);
+      if (self === undefined) {
+        parse(expression);
+        out.push({ rule: rule.rule, id, message, expression, kind: "interpreted" });
         continue;
       }
-      out.push({ rule: rule.rule, id: rule.id, message: rule.message, code: compiled.code, type: compiled.type });
+      const compiled = compileCel(expression, self);
+      if (compiled.type !== "bool" && compiled.type !== "string") {
+        if (compiled.type === "unknown") {
+          out.push({ rule: rule.rule, id, message, expression, kind: "interpreted" });
+          continue;
+        }
+        report(`CEL expression ${JSON.stringify(expression)} must give a bool or a string, not ${compiled.type}`);
+        continue;
+      }
+      out.push({
+        rule: rule.rule,
+        id,
+        message,
+        expression,
+        kind: "compiled",
+        code: compiled.code,
+        type: compiled.type,
+      });
     } catch (e) {
-      const reason =
-        e instanceof CelUnsupported ? `is not supported yet (${e.message})` : `does not parse: ${(e as Error).message}`;
-      report(`CEL expression ${JSON.stringify(rule.expression)} ${reason}`);
+      if (e instanceof CelUnsupported) {
+        out.push({ rule: rule.rule, id, message, expression, kind: "interpreted" });
+        continue;
+      }
+      const reason = e instanceof CelInvalid ? `is invalid: ${e.message}` : `does not parse: ${(e as Error).message}`;
+      report(`CEL expression ${JSON.stringify(expression)} ${reason}`);
     }
   }
   return out;
@@ -116,7 +144,12 @@ function compile(e: Expr, self: CelThis): Compiled {
       const operand = k.value.operand;
       if (operand === undefined) throw new CelUnsupported("select");
       const target = compile(operand, self);
+      // A nested record may be unset (undefined), where CEL reads its defaults: the interpreter handles that.
+      if (target.message !== undefined && target.code.join("") !== self.code)
+        throw new CelUnsupported("field of a nested message");
       const field = target.message?.fields.find((f) => f.name === k.value.field);
+      if (field === undefined && target.message !== undefined && target.type === "message")
+        throw new CelInvalid(`${target.message.typeName} has no field ${k.value.field}`);
       if (field === undefined) throw new CelUnsupported(`field ${k.value.field}`);
       if (field.oneof !== undefined) throw new CelUnsupported(`oneof member ${field.name}`);
       const code: Code = [...target.code, `.${field.localName}`];
@@ -139,6 +172,9 @@ function hasPresence(field: DescField): boolean {
 }
 
 function fieldValue(field: DescField, code: Code): Compiled {
+  // Well-known types (Timestamp, wrappers, …) are not records: record classes hold them as Date, bigint, T | undefined.
+  if (field.fieldKind === "message" && field.message.typeName.startsWith("google."))
+    throw new CelUnsupported(`field ${field.name} of type ${field.message.typeName}`);
   if (field.fieldKind === "message") return { code, type: "message", message: field.message };
   if (field.fieldKind !== "scalar") throw new CelUnsupported(`${field.fieldKind} field ${field.name}`);
   switch (field.scalar) {
@@ -183,6 +219,8 @@ function call(fn: string, target: Expr | undefined, args: readonly Expr[], self:
     return { code: ["(", ...a.code, " ? ", ...b.code, " : ", ...t.code, ")"], type: b.type };
   }
   const on = target === undefined ? undefined : compile(target, self);
+  if (on !== undefined && STRING_METHODS.has(fn) && (isNumber(on.type) || on.type === "bool"))
+    throw new CelInvalid(`${fn}() is not a method of ${on.type}`);
   if (on?.type === "string") {
     const s = on.code;
     const [arg0, arg1] = c;
@@ -230,6 +268,8 @@ function call(fn: string, target: Expr | undefined, args: readonly Expr[], self:
   }
   throw new CelUnsupported(`function ${fn}`);
 }
+
+const STRING_METHODS = new Set(["startsWith", "endsWith", "contains", "matches", "isEmail", "isHostname", "isUri"]);
 
 function isNumber(t: CelType): boolean {
   return t === "int" || t === "uint" || t === "double";

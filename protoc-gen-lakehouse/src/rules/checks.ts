@@ -8,6 +8,7 @@ import { type DescEnum, type DescMessage, type Message, ScalarType } from "@bufb
 import { RE2JS } from "@bufbuild/re2";
 import type { ColumnType, ScalarKind } from "../mapping/column-type.js";
 import { setRules } from "./read.js";
+import { anyChecks, temporalChecks } from "./temporal.js";
 
 /** A piece of generated code: text, and names of runtime exports (imported by the emitter). */
 export type Code = (string | { readonly runtime: string })[];
@@ -70,6 +71,8 @@ export function shapeOf(type: ColumnType): ValueShape {
     }
     case "enum":
       return { kind: "enum", desc: type.enum, asInt: type.asInt === true };
+    case "json":
+      return { kind: "other", what: type.wellKnown === "Any" ? "any" : `google.protobuf.${type.wellKnown}` };
     default:
       return { kind: "other", what: type.kind };
   }
@@ -86,9 +89,6 @@ export function typeChecks(
   ctx: CheckContext,
 ): Check[] {
   const set = setRules(rules, schema);
-  if (rules.$unknown !== undefined && rules.$unknown.length > 0) {
-    ctx.report(`predefined (extension) rules on ${ruleType} are not supported yet`);
-  }
   const expected = expectedRuleType(shape);
   if (expected !== ruleType) {
     ctx.report(`${ruleType} rules do not apply to a field of type ${describeShape(shape)}`);
@@ -110,6 +110,8 @@ export function typeChecks(
     case "enum":
       return enumChecks(set, shape, x, rule, ctx);
     case "other":
+      if (shape.what === "duration" || shape.what === "timestamp") return temporalChecks(shape.what, set, x, rule, ctx);
+      if (shape.what === "any") return anyChecks(set, x, rule);
       return [];
   }
 }
@@ -368,12 +370,10 @@ function bytesChecks(set: Map<string, unknown>, x: string, rule: (n: string) => 
     try {
       RE2JS.compile(pattern);
       const name = ctx.constant([r("re2"), `(${lit(pattern)})`]);
-      out.push(
-        check(["!", r("isUtf8"), `(${x})`], rule("pattern"), "bytes.pattern", "must be valid UTF-8 to apply regexp"),
-      );
+      // Bytes that are not UTF-8 cannot be matched: protovalidate makes that a runtime error, not a violation.
       out.push(
         check(
-          `!${name}.test(new TextDecoder().decode(${x}))`,
+          ["!", r("bytesMatch"), `(${name}, ${x})`],
           rule("pattern"),
           "bytes.pattern",
           `must match regex pattern \`${pattern}\``,
@@ -430,19 +430,26 @@ function enumChecks(
   rule: (n: string) => string,
   _ctx: CheckContext,
 ): Check[] {
-  // Record classes hold enum values as their names (enum_as_int only changes the column); rules are about numbers.
-  const named = (n: number): string => lit(shape.desc.values.find((v) => v.number === n)?.name ?? `(${n})`);
+  // Record classes hold enum values as their names (enum_as_int only changes the column); rules are about numbers,
+  // and with `allow_alias` one number has several names.
+  const names = (numbers: readonly number[]): string[] =>
+    numbers.flatMap((n) => {
+      const named = shape.desc.values.filter((v) => v.number === n).map((v) => lit(v.name));
+      return named.length > 0 ? named : [lit(`(${n})`)];
+    });
   const out: Check[] = [];
   if (set.has("const")) {
     const c = set.get("const") as number;
-    out.push(check(`${x} !== ${named(c)}`, rule("const"), "enum.const", `must equal ${c}`));
+    const [only, ...aliases] = names([c]);
+    const violated = aliases.length === 0 ? `${x} !== ${only}` : `![${names([c]).join(", ")}].includes(${x})`;
+    out.push(check(violated, rule("const"), "enum.const", `must equal ${c}`));
   }
   for (const name of ["in", "not_in"] as const) {
     const list = set.get(name) as number[] | undefined;
     if (list === undefined || list.length === 0) continue;
     out.push(
       check(
-        `${name === "in" ? "!" : ""}[${list.map(named).join(", ")}].includes(${x})`,
+        `${name === "in" ? "!" : ""}[${names(list).join(", ")}].includes(${x})`,
         rule(name),
         `enum.${name}`,
         `must ${name === "in" ? "" : "not "}be in list [${list.join(", ")}]`,

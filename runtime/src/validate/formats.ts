@@ -3,12 +3,13 @@
  * `isUri`, `isUriRef`, `isHostAndPort` CEL functions and the regexes of the other formats), as plain functions.
  */
 
-const EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@([^@]+)$/;
+// https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address (its labels may be all digits).
+const EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
 /** An email address as HTML5's `input type=email` accepts it (RFC 5322 is too permissive, per protovalidate). */
 export function isEmail(s: string): boolean {
-  const m = EMAIL.exec(s);
-  return m !== null && isHostname(m[1] ?? "") && !(m[1] ?? "").endsWith(".");
+  return EMAIL.test(s);
 }
 
 /** An RFC 1034 hostname: labels of 1–63 letters, digits and inner hyphens; the last label not all digits. */
@@ -126,7 +127,9 @@ export function isHostAndPort(s: string, portRequired: boolean): boolean {
   return /^(?:0|[1-9][0-9]{0,4})$/.test(port) && Number(port) <= 65535;
 }
 
-// RFC 3986, section 3 and appendix A. Percent-encodings must be well-formed and decode to UTF-8.
+// RFC 3986, section 3 and appendix A. Percent-encodings must be well-formed; in the host they must decode to UTF-8
+// ("URI producing applications must not use percent-encoding in host unless it is used to represent a UTF-8
+// character sequence"), elsewhere any octet is allowed.
 const UNRESERVED = "A-Za-z0-9\\-._~";
 const SUB_DELIMS = "!$&'()*+,;=";
 const PCT = "%[0-9A-Fa-f]{2}";
@@ -148,7 +151,7 @@ const URI_REF_RELATIVE = new RegExp(`^${RELATIVE}(?:\\?${QUERY})?(?:#${QUERY})?$
 
 function percentDecodes(s: string): boolean {
   try {
-    decodeURIComponent(s.replace(/%(?![0-9A-Fa-f]{2})/g, "%25"));
+    decodeURIComponent(s);
     return true;
   } catch {
     return false;
@@ -165,20 +168,20 @@ function validAuthority(s: string, re: RegExp): boolean {
       return /^[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+$/.test(inner);
     const pct = inner.indexOf("%25");
     const addr = pct < 0 ? inner : inner.slice(0, pct);
-    return isIpv6(addr, false) && (pct < 0 || inner.length > pct + 3);
+    return isIpv6(addr, false) && (pct < 0 || inner.length > pct + 3) && percentDecodes(host);
   }
-  return true;
+  return host === undefined || !host.includes("%") || percentDecodes(host);
 }
 
 /** An absolute URI (RFC 3986 `URI`). */
 export function isUri(s: string): boolean {
-  return validAuthority(s, URI) && percentDecodes(s);
+  return validAuthority(s, URI);
 }
 
 /** A URI or a relative reference (RFC 3986 `URI-reference`). */
 export function isUriRef(s: string): boolean {
   if (URI.test(s)) return isUri(s);
-  return validAuthority(s, URI_REF_RELATIVE) && percentDecodes(s);
+  return validAuthority(s, URI_REF_RELATIVE);
 }
 
 export const isUuid = (s: string): boolean =>

@@ -2,7 +2,10 @@
  * Validation of records by protovalidate's rules, compiled into generated record classes: the violation model,
  * `ValidationError`, the Standard Schema adapter, and the helpers generated validators call.
  */
+export { CelRule, type CelRuleSpec, CelRuntimeError, celRule } from "./cel-runtime.js";
+export { recordToCel, toCel } from "./cel-value.js";
 export { assertNoViolations, ValidationError, type ValidationResult, validationResult } from "./error.js";
+export { RuleEvaluationError } from "./evaluation-error.js";
 export {
   isAddress,
   isEmail,
@@ -23,10 +26,12 @@ export {
 export { InvalidRulesError } from "./invalid-rules.js";
 export {
   allUnique,
+  anyTypeUrl,
   bytesContain,
   bytesEndWith,
   bytesEqual,
   bytesIn,
+  bytesMatch,
   bytesStartWith,
   codepoints,
   isUtf8,

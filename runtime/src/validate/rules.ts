@@ -3,6 +3,7 @@
  * rule ids are data in the generated code; these only compute.
  */
 import { RE2JS } from "@bufbuild/re2";
+import { RuleEvaluationError } from "./evaluation-error.js";
 
 /** Length in Unicode code points (protovalidate's `size()` of a string). */
 export function codepoints(s: string): number {
@@ -96,7 +97,21 @@ export function bytesIn(value: Uint8Array, list: readonly Uint8Array[]): boolean
   return list.some((b) => bytesEqual(value, b));
 }
 
-/** Whether the bytes are valid UTF-8 (the `pattern` rule of bytes needs text). */
+/**
+ * Whether `bytes`, as UTF-8 text, match `pattern` (the `pattern` rule of bytes).
+ * @throws RuleEvaluationError when the bytes are not UTF-8 (protovalidate's runtime error: the rule cannot apply)
+ */
+export function bytesMatch(pattern: Pattern, bytes: Uint8Array): boolean {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new RuleEvaluationError("value must be valid UTF-8 to apply regexp");
+  }
+  return pattern.test(text);
+}
+
+/** Whether the bytes are valid UTF-8. */
 export function isUtf8(bytes: Uint8Array): boolean {
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -120,4 +135,11 @@ export function allUnique(values: readonly unknown[]): boolean {
 /** Exact decimal text of a bigint-or-number, for messages. */
 export function numberText(value: number | bigint): string {
   return valueText(value);
+}
+
+/** The type URL of an Any held as its proto3 JSON (`{ "@type": … }`); empty when there is none. */
+export function anyTypeUrl(json: unknown): string {
+  if (typeof json !== "object" || json === null) return "";
+  const url = (json as Record<string, unknown>)["@type"];
+  return typeof url === "string" ? url : "";
 }

@@ -72,6 +72,7 @@ const tableDir = join(
   process.env.BENCH_TABLE_DIR ?? workDir,
   process.env.BENCH_TABLE_DIR ? `bench-${runId}` : "tables",
 );
+mkdirSync(workDir, { recursive: true });
 mkdirSync(tableDir, { recursive: true });
 mkdirSync(outDir, { recursive: true });
 

@@ -94,4 +94,23 @@ describe("AddArtifacts request stream", () => {
     const small = await planLocalRelation(table, undefined, { ...limits, relationBytes: 1 << 30 }, artifacts);
     expect(small.relation.relType?.case).toBe("chunkedCachedLocalRelation");
   });
+
+  test("the size limit applies to the encoded bytes, also for a slice that shares a larger table's buffers", async () => {
+    const rows = 20_000;
+    const big = new Table({
+      text: vectorFromArray(
+        Array.from({ length: rows }, (_, i) => `row ${i} ${"y".repeat(40)}`),
+        new Utf8(),
+      ),
+    });
+    const slice = big.slice(0, 100);
+    const artifacts = { upload: async () => 0 } as unknown as ArtifactManager;
+    const limits = { cacheThreshold: 1024, chunkSizeRows: 1_000, chunkSizeBytes: 1 << 20, relationBytes: 1 << 20 };
+    // The slice encodes to a few KB although its string buffer holds the whole table's ~1 MB.
+    const planned = await planLocalRelation(slice, undefined, { ...limits, sizeLimit: 100_000 }, artifacts);
+    expect(planned.path).toBe("artifacts");
+    await expect(planLocalRelation(slice, undefined, { ...limits, sizeLimit: 1_000 }, artifacts)).rejects.toThrow(
+      /^the data is \d+ bytes, above the server's spark.sql.session.localRelationSizeLimit \(1000\)/,
+    );
+  });
 });

@@ -81,8 +81,9 @@ export async function planLocalRelation(
   artifacts: ArtifactManager,
   options: CallConfig = {},
 ): Promise<PlannedLocalRelation> {
-  // The size decides the path. Arrow's buffers give it without encoding; only data that may go inline is encoded
-  // whole (and its encoded size has the last word), large data is encoded once, chunk by chunk.
+  // The size decides the path. Arrow's buffers bound it without encoding (a slice may share larger buffers); only
+  // data that may go inline is encoded whole, and its encoded size has the last word. Large data is encoded once,
+  // chunk by chunk, and the size limit is checked on the exact encoded bytes.
   let size = bufferBytes(table);
   if (size < limits.cacheThreshold) {
     const whole = encodeIpcStream(table);
@@ -91,19 +92,20 @@ export async function planLocalRelation(
     }
     size = whole.byteLength;
   }
-  if (size > limits.sizeLimit) {
-    throw new InvalidArgumentError(
-      `the data is about ${size} bytes, above the server's spark.sql.session.localRelationSizeLimit (${limits.sizeLimit}); write it in several batches`,
-    );
-  }
   const bytesPerRow = size / Math.max(1, table.numRows);
   const rowsPerChunk = Math.max(1, Math.min(limits.chunkSizeRows, Math.floor(limits.chunkSizeBytes / bytesPerRow)));
-  const chunks: { name: string; data: Uint8Array }[] = [];
+  const encoded: Uint8Array[] = [];
   for (let start = 0; start < table.numRows || start === 0; start += rowsPerChunk) {
-    const data = encodeIpcStream(table.slice(start, start + rowsPerChunk));
-    chunks.push({ name: cacheArtifactName(sha256Hex(data)), data });
+    encoded.push(encodeIpcStream(table.slice(start, start + rowsPerChunk)));
     if (table.numRows === 0) break;
   }
+  const total = encoded.reduce((n, data) => n + data.byteLength, 0);
+  if (total > limits.sizeLimit) {
+    throw new InvalidArgumentError(
+      `the data is ${total} bytes, above the server's spark.sql.session.localRelationSizeLimit (${limits.sizeLimit}); write it in several batches`,
+    );
+  }
+  const chunks = encoded.map((data) => ({ name: cacheArtifactName(sha256Hex(data)), data }));
   const uploads = [...chunks];
   let schemaHash: string | undefined;
   if (schema !== undefined) {
@@ -120,7 +122,7 @@ export async function planLocalRelation(
   return { relation: rel.unionAll(relations), path: "artifacts", uploadedBytes };
 }
 
-/** The bytes of a table's Arrow buffers (values, offsets, validity, children): about its IPC size. */
+/** The bytes of a table's Arrow buffers (values, offsets, validity, children): about its IPC size, or more for a slice. */
 function bufferBytes(table: Table): number {
   let total = 0;
   const visit = (data: Data) => {

@@ -35,6 +35,11 @@ export interface RunningCluster {
 }
 
 const sparkHome = join(sparkDir, "home");
+
+/** The master of the cluster behind a Connect server on `basePort` (its RPC port is `basePort + 1000`). */
+export function masterUrlFor(basePort: number): string {
+  return `spark://127.0.0.1:${basePort + 1000}`;
+}
 const WORKER_ROLES = (n: number) => Array.from({ length: n }, (_, i) => `worker-${i + 1}`);
 
 /** A SPARK_HOME whose `jars` is the provisioned classpath: what a worker builds each executor's classpath from. */
@@ -88,7 +93,7 @@ export async function startCluster(
   const cores = options.coresPerWorker ?? 1;
   const masterPort = basePort + 1000;
   const uiPort = basePort + 1001;
-  const masterUrl = `spark://127.0.0.1:${masterPort}`;
+  const masterUrl = masterUrlFor(basePort);
   const masterUi = `http://127.0.0.1:${uiPort}`;
   const env = { SPARK_HOME: prepareSparkHome(), SPARK_SCALA_VERSION: "2.13" };
 

@@ -15,7 +15,7 @@ import { hasCommand, run } from "../lib/exec.js";
 import { sha256File } from "../lib/maven.js";
 import { repoRoot, sparkDir } from "../lib/paths.js";
 import { DELTA_VERSION, SPARK_VERSION } from "../protos/pins.js";
-import { type ClusterOptions, startCluster, stopCluster, waitForExecutors } from "./cluster.js";
+import { type ClusterOptions, masterUrlFor, startCluster, stopCluster, waitForExecutors } from "./cluster.js";
 import { isAlive, JAVA_MODULE_OPTIONS, jarsDir, log4jConfig, logTail, readPid, spawnJava, stopRole } from "./jvm.js";
 
 export { DELTA_VERSION, SPARK_VERSION };
@@ -193,7 +193,7 @@ export async function start(options: InstanceOptions = {}): Promise<RunningServe
   const existing = readPid(dir, "server");
   if (existing !== undefined && isAlive(existing)) {
     const version = await probe(remote);
-    const masterUrl = clusterOptions ? `spark://127.0.0.1:${port + 1000}` : undefined;
+    const masterUrl = clusterOptions ? masterUrlFor(port) : undefined;
     if (version) return { name, pid: existing, port, remote, started: false, version, warehouse, masterUrl };
     // Alive but not answering: probably still starting; fall through to the wait loop below.
   }

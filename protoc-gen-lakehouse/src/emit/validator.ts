@@ -179,7 +179,7 @@ function fieldBlock(state: ValidatorState, column: ColumnModel): void {
   const path: Printable[] = [`\`\${at}${column.field.name}\``];
   // A oneof member is read inside `if (case === …)`, where it is set.
   const optional = oneof === undefined && propertyIsOptional(column);
-  const inner = valueChecks(state, column.type, rules, x, path, "", column, report, "      ");
+  const inner = valueChecks(state, column.type, rules, x, path, "", column, report);
   const indent = (lines: Printable[][], by: string): Printable[][] => lines.map((l) => [by, ...l]);
   const required = rules?.required === true;
   const ignore =
@@ -239,7 +239,6 @@ function valueChecks(
   prefix: string,
   column: ColumnModel,
   report: (text: string) => void,
-  _indent: string,
   forKey = false,
 ): Printable[][] {
   const out: Printable[][] = [];
@@ -429,7 +428,7 @@ function elementChecks(
   forKey = false,
 ): Printable[][] {
   if (rules?.ignore === Ignore.ALWAYS) return [];
-  const inner = valueChecks(state, type, rules, x, path, prefix, column, report, "", forKey);
+  const inner = valueChecks(state, type, rules, x, path, prefix, column, report, forKey);
   const nullable = type.kind === "wrapper";
   if (nullable && inner.length > 0) return [[`if (${x} !== undefined) {`], ...inner.map((l) => ["  ", ...l]), ["}"]];
   if (rules?.ignore === Ignore.IF_ZERO_VALUE && inner.length > 0)

@@ -5,7 +5,7 @@
  * (`checkSchema`) and both generations of rows read back through the new class. Cases are grouped (every in-place
  * migration on one table, every rewrite on another) because each Delta statement costs about a second here.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { create, createFileRegistry } from "@bufbuild/protobuf";
@@ -13,8 +13,15 @@ import { CodeGeneratorRequestSchema, type FileDescriptorSet } from "@bufbuild/pr
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { plugin } from "../../protoc-gen-lakehouse/src/index.js";
-import { type ReviewReport, reviewContracts, underLocation } from "../../protoc-gen-lakehouse/src/review/index.js";
-import { applyMigrations } from "../../runtime/src/cli/review.js";
+import {
+  exitCodeOf,
+  type ReviewReport,
+  reviewContracts,
+  type StatementPurpose,
+  type TableTarget,
+  underLocation,
+} from "../../protoc-gen-lakehouse/src/review/index.js";
+import { applyMigrations, applyReview } from "../../runtime/src/cli/review.js";
 import { RecordTable, type SparkSession } from "../../runtime/src/index.js";
 import { repoRoot } from "../../tools/lib/paths.js";
 import { casePackageDir, fixturePair } from "../unit/review-harness.js";
@@ -134,37 +141,148 @@ describe("in place: rename, nested and top-level ADD COLUMNS, type widening, DRO
   }, 300_000);
 });
 
-describe("rewrite: NOT NULL column added, BIGINT narrowed to INT, partitioning changed", () => {
-  // A catalog table: Delta 4.4 refuses CREATE OR REPLACE with another schema on a path-based table
-  // ("Specified schema does not match the existing schema"), so rewrites need a table name.
-  test("rows are copied aside, the table replaced and the rows copied back", async () => {
-    const name = `review_rewrite_${Date.now()}`;
-    const pair = fixturePair("combined-rewrite");
-    const report = reviewContracts(createFileRegistry(pair.old), createFileRegistry(pair.new), {
-      target: () => `\`${name}\``,
-    });
-    const Old = await itemClass("combined-rewrite", "old", pair.old);
-    const New = await itemClass("combined-rewrite", "new", pair.new);
-    expect(report.migrations[0]?.rewrite).toBe(true);
-    const before = new RecordTable(spark, Old, { tableName: `\`${name}\`` });
+describe("rewrite: NOT NULL column added, field added inside a struct, BIGINT narrowed to INT, partitioning changed", () => {
+  // A catalog table is replaced with CREATE OR REPLACE TABLE; a path table cannot be (Delta 4.4: "The specified
+  // schema does not match the existing schema"), so it is emptied and replaced by a SHALLOW CLONE of an empty table
+  // of the new schema. Both must end with the new contract's schema (NOT NULLs included) and every row.
+  const stamp = Date.now();
+  test.each([
+    ["a catalog table", "catalog"],
+    ["a path table", "path"],
+  ] as const)(
+    "%s: rows are copied aside, the table gets the new schema and the rows come back",
+    async (_, kind) => {
+      const pair = fixturePair("combined-rewrite");
+      const location = `${tablePath("review_rewrite")}/items`;
+      const name = `review_rewrite_${stamp}`;
+      const target: TableTarget = kind === "path" ? underLocation(dirname(location)) : () => `\`${name}\``;
+      const where = kind === "path" ? { location } : { tableName: `\`${name}\`` };
+      const report = reviewContracts(createFileRegistry(pair.old), createFileRegistry(pair.new), { target });
+      const Old = await itemClass("combined-rewrite", "old", pair.old);
+      const New = await itemClass("combined-rewrite", "new", pair.new);
+      expect(report.migrations[0]?.rewrite).toBe(true);
+      const before = new RecordTable(spark, Old, where);
+      await before.ensureTable();
+      await before.insertRecords([
+        new Old({ id: 1n, region: "eu", category: "tools", quantity: 7n, label: "l", size: { width: 1.5 } }),
+        new Old({ id: 2n, region: "us", category: "toys", quantity: 8n }),
+      ]);
+      const out: string[] = [];
+      const sink = { write: (s: string) => out.push(s) > 0 } as unknown as NodeJS.WritableStream;
+      expect(await applyMigrations(spark, report.migrations, sink)).toBe(true);
+      expect(out[0]).toMatch(/\(rewrite\)/);
+      if (kind === "path") {
+        // The clone's source was empty: the table shares no files with it, and both helper tables can go.
+        expect(out.join("")).toMatch(/SHALLOW CLONE/);
+        rmSync(`${location}__review_backup`, { recursive: true, force: true });
+        rmSync(`${location}__review_schema`, { recursive: true, force: true });
+      }
+      const after = new RecordTable(spark, New, where);
+      await after.checkSchema();
+      await after.insertRecords([
+        new New({ id: 3n, region: "eu", category: "tools", quantity: 9, sku: "sku-3", size: { width: 2, depth: 4 } }),
+      ]);
+      const rows = await after.query(undefined, { orderBy: [{ field: "id" }] });
+      expect(
+        rows.map((r: AnyClass) => [
+          r.id,
+          r.region,
+          r.category,
+          r.quantity,
+          r.label,
+          r.sku,
+          r.size?.width,
+          r.size?.depth,
+        ]),
+      ).toEqual([
+        [1n, "eu", "tools", 7, "l", "", 1.5, 0],
+        [2n, "us", "toys", 8, undefined, "", undefined, undefined],
+        [3n, "eu", "tools", 9, undefined, "sku-3", 2, 4],
+      ]);
+      const table = kind === "path" ? `delta.\`${location}\`` : `\`${name}\``;
+      const [detail] = await (await spark.sql(`DESCRIBE DETAIL ${table}`)).collect();
+      expect((detail as { partitionColumns: string[] }).partitionColumns).toEqual(["category"]);
+      if (kind === "catalog") await spark.sql(`DROP TABLE IF EXISTS \`${name}\``);
+    },
+    300_000,
+  );
+});
+
+describe("a field without presence added inside a struct", () => {
+  test("reads of old rows fail until the backfill gives them the proto3 default; a NULL struct stays NULL", async () => {
+    const c = await prepare("nested-field-added");
+    expect(c.report.verdict).toBe("needs-migration");
+    const before = new RecordTable(spark, c.Old, { location: c.location });
     await before.ensureTable();
-    await before.insertRecords([
-      new Old({ id: 1n, region: "eu", category: "tools", quantity: 7n, label: "l" }),
-      new Old({ id: 2n, region: "us", category: "toys", quantity: 8n }),
-    ]);
-    expect(await applyMigrations(spark, report.migrations, log)).toBe(true);
-    const after = new RecordTable(spark, New, { tableName: `\`${name}\`` });
+    await before.insertRecords([new c.Old({ id: 1n, size: { width: 1 } }), new c.Old({ id: 2n })]);
+    const only = (keep: (purpose: StatementPurpose) => boolean) =>
+      c.report.migrations.map((m) => ({ ...m, statements: m.statements.filter((s) => keep(s.purpose)) }));
+    // ADD COLUMNS alone: the table matches the new contract, but the old row holds NULL in size.height, size.unit
+    // and size.tags, which the new class refuses to read (Delta keeps fields under a nullable struct nullable).
+    expect(
+      await applyMigrations(
+        spark,
+        only((p) => p !== "backfill"),
+        log,
+      ),
+    ).toBe(true);
+    const after = new RecordTable(spark, c.New, { location: c.location });
     await after.checkSchema();
-    await after.insertRecords([new New({ id: 3n, region: "eu", category: "tools", quantity: 9, sku: "sku-3" })]);
-    const rows = await after.query(undefined, { orderBy: [{ field: "id" }] });
-    expect(rows.map((r: AnyClass) => [r.id, r.region, r.category, r.quantity, r.label, r.sku])).toEqual([
-      [1n, "eu", "tools", 7, "l", ""],
-      [2n, "us", "toys", 8, undefined, ""],
-      [3n, "eu", "tools", 9, undefined, "sku-3"],
+    await expect(after.query()).rejects.toThrow(/size\.height: is NULL, and the field is not nullable/);
+    expect(
+      await applyMigrations(
+        spark,
+        only((p) => p === "backfill"),
+        log,
+      ),
+    ).toBe(true);
+    await after.insertRecords([
+      new c.New({ id: 3n, size: { width: 2, height: 3, unit: "UNIT_CM", tags: ["a"], note: "n" } }),
     ]);
-    const [detail] = await (await spark.sql(`DESCRIBE DETAIL \`${name}\``)).collect();
-    expect((detail as { partitionColumns: string[] }).partitionColumns).toEqual(["category"]);
-    await spark.sql(`DROP TABLE IF EXISTS \`${name}\``);
+    const rows = await after.query(undefined, { orderBy: [{ field: "id" }] });
+    expect(
+      rows.map((r: AnyClass) => [r.id, r.size?.width, r.size?.height, r.size?.unit, r.size?.tags, r.size?.note]),
+    ).toEqual([
+      [1n, 1, 0, "UNIT_UNSPECIFIED", [], undefined],
+      [2n, undefined, undefined, undefined, undefined, undefined],
+      [3n, 2, 3, "UNIT_CM", ["a"], "n"],
+    ]);
+  }, 300_000);
+});
+
+describe("a catalog table renamed (the table option's name)", () => {
+  test("breaking: --apply refuses without --allow-breaking; with it, ALTER TABLE … RENAME TO keeps the rows", async () => {
+    const pair = fixturePair("table-renamed");
+    const stamp = Date.now();
+    const named = (t: { name: string }) => `\`review_${t.name}_${stamp}\``;
+    const report = reviewContracts(createFileRegistry(pair.old), createFileRegistry(pair.new), { target: named });
+    expect(report.verdict).toBe("breaking");
+    expect(exitCodeOf(report)).toBe(1);
+    const from = named({ name: "items" });
+    const to = named({ name: "catalog_items" });
+    expect(report.migrations[0]?.statements.map((s) => `[${s.purpose}] ${s.sql}`)).toEqual([
+      `[ddl] ALTER TABLE ${from} RENAME TO ${to}`,
+    ]);
+    const Old = await itemClass("table-renamed", "old", pair.old);
+    const New = await itemClass("table-renamed", "new", pair.new);
+    const old = new RecordTable(spark, Old, { tableName: from });
+    await old.ensureTable();
+    await old.insertRecords([new Old({ id: 1n })]);
+    const out: string[] = [];
+    const sink = { write: (s: string) => out.push(s) > 0 } as unknown as NodeJS.WritableStream;
+    const refuse = () => Promise.reject(new Error("a refused --apply must not connect"));
+    expect(await applyReview(report, { allowBreaking: false, connect: refuse }, sink)).toBe(1);
+    expect(out.join("")).toMatch(/not applied: the review has breaking changes/);
+    expect(await old.count()).toBe(1n);
+    expect(await applyReview(report, { allowBreaking: true, connect: () => connect() }, sink)).toBe(0);
+    const renamed = new RecordTable(spark, New, { tableName: to });
+    await renamed.checkSchema();
+    await renamed.insertRecords([new New({ id: 2n })]);
+    const rows = await renamed.query(undefined, { orderBy: [{ field: "id" }] });
+    expect(rows.map((r: AnyClass) => r.id)).toEqual([1n, 2n]);
+    const [gone] = await (await spark.sql(`SHOW TABLES LIKE 'review_items_${stamp}'`)).collect();
+    expect(gone).toBeUndefined();
+    await spark.sql(`DROP TABLE IF EXISTS ${to}`);
   }, 300_000);
 });
 

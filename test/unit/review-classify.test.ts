@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "vitest";
 import type { StatementPurpose } from "../../protoc-gen-lakehouse/src/review/index.js";
-import { exitCodeOf } from "../../protoc-gen-lakehouse/src/review/index.js";
+import { byContractName, exitCodeOf } from "../../protoc-gen-lakehouse/src/review/index.js";
 import { fixtureCases, reviewFixture } from "./review-harness.js";
 
 interface Expected {
@@ -17,12 +17,19 @@ interface Expected {
 
 const T = "delta.`/lake/items`";
 const BACKUP = "delta.`/lake/items__review_backup`";
+const SCHEMA = "delta.`/lake/items__review_schema`";
+/** The rewrite of a path table: rows aside, emptied, replaced by a clone of an empty table of the new schema. */
 const rewrite = (create: string, select: string): string[] => [
   `[rewrite] CREATE TABLE ${BACKUP} USING delta AS SELECT * FROM ${T}`,
-  `[rewrite] CREATE OR REPLACE TABLE ${T} ${create}`,
+  `[rewrite] CREATE TABLE ${SCHEMA} ${create}`,
+  `[rewrite] DELETE FROM ${T}`,
+  `[rewrite] CREATE OR REPLACE TABLE ${T} SHALLOW CLONE ${SCHEMA}`,
   `[rewrite] INSERT INTO ${T} SELECT ${select} FROM ${BACKUP}`,
-  `[manual] -- 4/4 delete the copy ${BACKUP} once the table is checked`,
+  `[manual] -- 6/6 delete the folders of ${BACKUP} and ${SCHEMA} once the table is checked`,
 ];
+
+/** combined-rewrite's struct, rebuilt field by field: the new `depth` gets its proto3 default, a NULL struct stays NULL. */
+const COMBINED_SIZE = "IF(`size` IS NULL, NULL, named_struct('width', `size`.`width`, 'depth', CAST(0 AS INT)))";
 
 const EXPECTED: Record<string, Expected> = {
   // ---- safe
@@ -113,6 +120,21 @@ const EXPECTED: Record<string, Expected> = {
       `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE \`quantity\` < 1`,
     ],
   },
+  "nested-field-added": {
+    // The record always holds height, unit and tags (not nullable in the class, though nullable in the table under
+    // the struct): old rows get the proto3 default where the struct is present; the optional note stays NULL.
+    verdict: "needs-migration",
+    changes: [
+      "needs-migration column-added-not-null",
+      "needs-migration column-added-not-null",
+      "needs-migration column-added-not-null",
+      "safe column-added",
+    ],
+    sql: [
+      `[ddl] ALTER TABLE ${T} ADD COLUMNS (\`size\`.\`height\` DOUBLE, \`size\`.\`unit\` STRING, \`size\`.\`tags\` ARRAY<STRING>, \`size\`.\`note\` STRING)`,
+      `[backfill] UPDATE ${T} SET \`size\`.\`height\` = coalesce(\`size\`.\`height\`, CAST(0 AS DOUBLE)), \`size\`.\`unit\` = coalesce(\`size\`.\`unit\`, 'UNIT_UNSPECIFIED'), \`size\`.\`tags\` = coalesce(\`size\`.\`tags\`, CAST(array() AS ARRAY<STRING>)) WHERE \`size\` IS NOT NULL`,
+    ],
+  },
   "nullability-relaxed": {
     verdict: "needs-migration",
     changes: ["needs-migration column-nullability-relaxed"],
@@ -201,12 +223,13 @@ const EXPECTED: Record<string, Expected> = {
     changes: [
       "breaking column-type-changed",
       "needs-migration column-added-not-null",
+      "needs-migration column-added-not-null",
       "needs-migration partitioning-changed",
       "breaking field-type-changed",
     ],
     sql: rewrite(
-      "(`id` BIGINT NOT NULL, `region` STRING NOT NULL, `category` STRING NOT NULL, `quantity` INT NOT NULL, `label` STRING, `sku` STRING NOT NULL) USING delta PARTITIONED BY (`category`)",
-      "`id` AS `id`, `region` AS `region`, `category` AS `category`, CAST(`quantity` AS INT) AS `quantity`, `label` AS `label`, '' AS `sku`",
+      "(`id` BIGINT NOT NULL, `region` STRING NOT NULL, `category` STRING NOT NULL, `quantity` INT NOT NULL, `label` STRING, `size` STRUCT<`width`: DOUBLE, `depth`: INT>, `sku` STRING NOT NULL) USING delta PARTITIONED BY (`category`)",
+      `\`id\` AS \`id\`, \`region\` AS \`region\`, \`category\` AS \`category\`, CAST(\`quantity\` AS INT) AS \`quantity\`, \`label\` AS \`label\`, ${COMBINED_SIZE} AS \`size\`, '' AS \`sku\``,
     ),
   },
 };
@@ -229,4 +252,15 @@ describe.each(fixtureCases)("%s", (name) => {
     expect(exitCodeOf(report)).toBe(expected.verdict === "breaking" ? 1 : 0);
     expect(exitCodeOf(report, { allowBreaking: true })).toBe(0);
   }, 30_000);
+});
+
+test("a catalog table is rewritten with CREATE OR REPLACE TABLE (Delta accepts a new schema there)", () => {
+  const report = reviewFixture("combined-rewrite", byContractName);
+  expect(report.migrations[0]?.rewrite).toBe(true);
+  expect(report.migrations[0]?.statements.map((s) => `[${s.purpose}] ${s.sql}`)).toEqual([
+    "[rewrite] CREATE TABLE `items__review_backup` USING delta AS SELECT * FROM `items`",
+    "[rewrite] CREATE OR REPLACE TABLE `items` (`id` BIGINT NOT NULL, `region` STRING NOT NULL, `category` STRING NOT NULL, `quantity` INT NOT NULL, `label` STRING, `size` STRUCT<`width`: DOUBLE, `depth`: INT>, `sku` STRING NOT NULL) USING delta PARTITIONED BY (`category`)",
+    `[rewrite] INSERT INTO \`items\` SELECT \`id\` AS \`id\`, \`region\` AS \`region\`, \`category\` AS \`category\`, CAST(\`quantity\` AS INT) AS \`quantity\`, \`label\` AS \`label\`, ${COMBINED_SIZE} AS \`size\`, '' AS \`sku\` FROM \`items__review_backup\``,
+    "[rewrite] DROP TABLE `items__review_backup`",
+  ]);
 });

@@ -12,6 +12,7 @@ import {
   buildImage,
   type ReviewReport,
   reviewContracts,
+  type TableTarget,
   underLocation,
 } from "../../protoc-gen-lakehouse/src/review/index.js";
 import { repoRoot } from "../../tools/lib/paths.js";
@@ -67,8 +68,8 @@ export function fixturePair(name: string): FixturePair {
   return { old: subset(all.old, name), new: subset(all.new, name) };
 }
 
-/** The review of a case, with tables addressed under `/lake` as path-based Delta tables. */
-export function reviewFixture(name: string, prefix = "/lake"): ReviewReport {
+/** The review of a case, with tables addressed under `/lake` as path-based Delta tables (or by `target`). */
+export function reviewFixture(name: string, target: TableTarget = underLocation("/lake")): ReviewReport {
   const pair = fixturePair(name);
-  return reviewContracts(createFileRegistry(pair.old), createFileRegistry(pair.new), { target: underLocation(prefix) });
+  return reviewContracts(createFileRegistry(pair.old), createFileRegistry(pair.new), { target });
 }

@@ -4,7 +4,7 @@
  */
 import { type Change, change } from "./changes.js";
 import { ruleChange } from "./rules.js";
-import type { ColumnSnapshot, ContractSnapshot, TableSnapshot } from "./snapshot.js";
+import { type ColumnSnapshot, type ContractSnapshot, pathKey, type TableSnapshot } from "./snapshot.js";
 import { isDeltaWidening, type SparkType, type StructField, sparkTypeSql, typeShape } from "./spark-type.js";
 
 export function diffTables(before: ContractSnapshot, after: ContractSnapshot): Change[] {
@@ -47,7 +47,7 @@ function diffTable(before: TableSnapshot, after: TableSnapshot): Change[] {
       }),
     );
   }
-  out.push(...diffColumns(subject, name, before.columns, after.columns));
+  out.push(...diffColumns({ subject, table: name, defaults: after.defaults }, before.columns, after.columns));
   const keyChange = (kind: "primary-key-changed" | "partitioning-changed" | "clustering-changed", what: string) => {
     const key =
       kind === "primary-key-changed" ? "primaryKey" : kind === "partitioning-changed" ? "partitionBy" : "clusterBy";
@@ -84,13 +84,20 @@ function structNodes(fields: readonly StructField[]): Node[] {
   return fields.map((f) => ({ ...f, column: f.name, nullable: true }));
 }
 
+/** What the column walk needs of the new table: its message, its name for texts, its record defaults. */
+interface Scope {
+  readonly subject: string;
+  readonly table: string;
+  readonly defaults: TableSnapshot["defaults"];
+}
+
 function diffColumns(
-  subject: string,
-  table: string,
+  scope: Scope,
   before: readonly Node[],
   after: readonly Node[],
   parent: readonly string[] = [],
 ): Change[] {
+  const { subject, table } = scope;
   const out: Change[] = [];
   const at = (path: readonly string[]) => `\`${table}.${path.join(".")}\``;
   for (const next of after) {
@@ -103,18 +110,26 @@ function diffColumns(
       old.fieldName !== next.fieldName &&
       typeShape(old.type) !== typeShape(next.type);
     if (old === undefined || reused) {
+      const nestedDefault = parent.length > 0 ? scope.defaults.get(pathKey(path)) : undefined;
       out.push(
-        next.nullable
-          ? change("column-added", subject, `column ${at(path)} \`${sparkTypeSql(next.type)}\` added (nullable)`, {
-              path,
-              type: next.type,
-            })
-          : change(
+        nestedDefault !== undefined
+          ? change(
               "column-added-not-null",
               subject,
-              `column ${at(path)} \`${sparkTypeSql(next.type)} NOT NULL\` added: existing rows need a value`,
+              `field ${at(path)} \`${sparkTypeSql(next.type)}\` added inside a struct: the record class reads no NULL there, but Delta keeps struct fields nullable, so existing rows get the proto3 default (${nestedDefault})`,
               { path, type: next.type },
-            ),
+            )
+          : next.nullable
+            ? change("column-added", subject, `column ${at(path)} \`${sparkTypeSql(next.type)}\` added (nullable)`, {
+                path,
+                type: next.type,
+              })
+            : change(
+                "column-added-not-null",
+                subject,
+                `column ${at(path)} \`${sparkTypeSql(next.type)} NOT NULL\` added: existing rows need a value`,
+                { path, type: next.type },
+              ),
       );
       if (old !== undefined) out.push(removed(subject, [...parent, old.column], at));
       continue;
@@ -125,7 +140,7 @@ function diffColumns(
         change("column-renamed", subject, `column ${at(oldPath)} renamed to \`${next.column}\``, { path, oldPath }),
       );
     }
-    out.push(...diffType(subject, table, old, next, path));
+    out.push(...diffType(scope, old, next, path));
     if (!old.nullable && next.nullable) {
       out.push(change("column-nullability-relaxed", subject, `column ${at(path)} is now nullable`, { path }));
     } else if (old.nullable && !next.nullable) {
@@ -171,9 +186,10 @@ function removed(subject: string, oldPath: readonly string[], at: (p: readonly s
   });
 }
 
-function diffType(subject: string, table: string, old: Node, next: Node, path: readonly string[]): Change[] {
+function diffType(scope: Scope, old: Node, next: Node, path: readonly string[]): Change[] {
+  const { subject, table } = scope;
   if (old.type.kind === "struct" && next.type.kind === "struct") {
-    return diffColumns(subject, table, structNodes(old.type.fields), structNodes(next.type.fields), path);
+    return diffColumns(scope, structNodes(old.type.fields), structNodes(next.type.fields), path);
   }
   if (typeShape(old.type) === typeShape(next.type)) return [];
   const from = sparkTypeSql(old.type);

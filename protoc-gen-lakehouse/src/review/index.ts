@@ -14,7 +14,7 @@ export {
   parseContractSource,
 } from "./contract-source.js";
 export { isReviewError, ReviewError, type ReviewErrorCode } from "./errors.js";
-export { lineDiff, type MarkdownOptions, reviewJson, reviewMarkdown } from "./markdown.js";
+export { lineDiff, type MarkdownOptions, reviewDocs, reviewJson, reviewMarkdown } from "./markdown.js";
 export { type MigrationStatement, planMigrations, type StatementPurpose, type TableMigration } from "./migration.js";
 export { exitCodeOf, type ReviewOptions, type ReviewReport, reviewContracts } from "./review.js";
 export type { ColumnSnapshot, ContractSnapshot, TableSnapshot } from "./snapshot.js";

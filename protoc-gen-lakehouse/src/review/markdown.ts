@@ -2,6 +2,7 @@
  * The review as a pull-request comment (Markdown) and as JSON: changes grouped by severity, the migration SQL per
  * table (rewrites marked), and the catalogue diff when both versions' docs are given.
  */
+import { contractsMarkdown } from "../emit/docs.js";
 import { type Change, SEVERITIES, type Severity } from "./changes.js";
 import type { ReviewReport } from "./review.js";
 
@@ -15,6 +16,14 @@ export interface MarkdownOptions {
   /** The catalogue (generated/CONTRACTS.md) before and after, for a diff section. */
   readonly docs?: { readonly before: string; readonly after: string };
   readonly allowBreaking?: boolean;
+}
+
+/**
+ * The catalogue of both versions, as `buf generate` with `docs=CONTRACTS.md` writes it (generated/CONTRACTS.md),
+ * for `MarkdownOptions.docs`.
+ */
+export function reviewDocs(report: ReviewReport): { before: string; after: string } {
+  return { before: contractsMarkdown(report.before.files), after: contractsMarkdown(report.after.files) };
 }
 
 export function reviewMarkdown(report: ReviewReport, options: MarkdownOptions = {}): string {

@@ -4,23 +4,30 @@
  * 1. checks: `SELECT COUNT(*) AS violations …` for tightened rules, a new primary key and new NOT NULLs; `--apply`
  *    stops unless each returns 0;
  * 2. in place, where Delta 4.4 can: table properties (type widening, column mapping), RENAME COLUMN, ADD COLUMNS,
- *    ALTER COLUMN … TYPE (widening), DROP NOT NULL, DROP COLUMN, CLUSTER BY, comments;
- * 3. otherwise a REWRITE, clearly marked: copy the rows aside, `CREATE OR REPLACE` the table with the new schema,
- *    copy them back (Delta refuses NOT NULL in ADD COLUMNS, SET NOT NULL, partitioning changes, narrowing types,
- *    CLUSTER BY on a partitioned table, and a schema in REPLACE TABLE … AS SELECT).
+ *    a backfill of fields added inside structs, ALTER COLUMN … TYPE (widening), DROP NOT NULL, DROP COLUMN,
+ *    CLUSTER BY, comments;
+ * 3. otherwise a REWRITE, clearly marked (Delta refuses NOT NULL in ADD COLUMNS, SET NOT NULL, partitioning
+ *    changes, narrowing types, CLUSTER BY on a partitioned table, and a schema in REPLACE TABLE … AS SELECT): copy
+ *    the rows aside, give the table the new schema, copy them back. A catalog table is replaced with
+ *    `CREATE OR REPLACE TABLE`. A path table cannot be (Delta 4.4: "The specified schema does not match the existing
+ *    schema", and a DataFrame overwrite with `overwriteSchema` or a REPLACE … AS SELECT makes every column
+ *    nullable), so it is emptied and replaced by a `SHALLOW CLONE` of an empty table made with the new schema: the
+ *    clone takes that table's schema (NOT NULLs kept), partitioning and comment, and no data files, since it has none.
  */
 import type { Change, ChangeKind } from "./changes.js";
 import { violationPredicate } from "./rule-checks.js";
-import type { ColumnSnapshot, ContractSnapshot, TableSnapshot } from "./snapshot.js";
-import { quoteIdentifier, type SparkType, sparkTypeSql, sqlString } from "./spark-type.js";
-import { columnPath, createTableSql, defaultLiteral, type TableTarget } from "./table-sql.js";
+import { type ColumnSnapshot, type ContractSnapshot, pathKey, type TableSnapshot } from "./snapshot.js";
+import { quoteIdentifier, type SparkType, sparkTypeSql, sqlString, typeShape } from "./spark-type.js";
+import { columnPath, createTableSql, type TableTarget } from "./table-sql.js";
 
 export type StatementPurpose =
   /** A query whose first column (violations) must be 0 before anything else runs. */
   | "check"
   /** DDL that changes the table in place. */
   | "ddl"
-  /** A step of a table rewrite: not in place, history restarts, readers see the table replaced. */
+  /** DML that fills in values existing rows lack (fields added inside structs); runs after the DDL. */
+  | "backfill"
+  /** A step of a table rewrite: not in place, readers see the table emptied and refilled. */
   | "rewrite"
   /** Nothing runs: a note for a person (a dropped table, a path table that cannot be renamed, a rule SQL cannot check). */
   | "manual";
@@ -161,6 +168,7 @@ function planTable(
       why: "new columns",
     });
   }
+  statements.push(...backfills(next, changes, t));
   for (const c of widen) {
     statements.push({
       purpose: "ddl",
@@ -244,39 +252,125 @@ function checks(old: TableSnapshot, next: TableSnapshot, changes: readonly Chang
   return out;
 }
 
-/** The rewrite: rows aside, the table replaced with the new schema, rows back (cast, renamed, defaulted). */
+/**
+ * Fields added inside structs that the record always holds: one UPDATE per struct, setting them to the proto3
+ * default where the struct is present (a NULL struct stays NULL: the message is absent, not empty).
+ */
+function backfills(next: TableSnapshot, changes: readonly Change[], t: string): MigrationStatement[] {
+  const byParent = new Map<string, { parent: readonly string[]; fields: (readonly string[])[] }>();
+  for (const c of changes) {
+    if (c.kind !== "column-added-not-null" || c.path === undefined || c.path.length < 2) continue;
+    const parent = c.path.slice(0, -1);
+    const entry = byParent.get(pathKey(parent)) ?? { parent, fields: [] };
+    entry.fields.push(c.path);
+    byParent.set(pathKey(parent), entry);
+  }
+  return [...byParent.values()].map(({ parent, fields }) => {
+    const set = fields.map((f) => {
+      const value = next.defaults.get(pathKey(f)) ?? "NULL";
+      return `${columnPath(f)} = coalesce(${columnPath(f)}, ${value})`;
+    });
+    return {
+      purpose: "backfill",
+      sql: `UPDATE ${t} SET ${set.join(", ")} WHERE ${columnPath(parent)} IS NOT NULL`,
+      why: `rows written before ${fields.map((f) => f.join(".")).join(", ")} existed hold NULL there, which the record class does not read`,
+    };
+  });
+}
+
+/** The rewrite: rows aside, the table given the new schema, rows back (cast, renamed, defaulted). */
 function rewrite(old: TableSnapshot, next: TableSnapshot, t: string): MigrationStatement[] {
-  // The last identifier of the target, suffixed: `` delta.`/lake/orders__review_backup` `` or `` `shop`.`orders__review_backup` ``.
-  const backup = `${t.slice(0, -1)}__review_backup\``;
-  const select = next.columns.map((column) => {
+  const backup = sibling(t, "backup");
+  const select = `SELECT ${copyColumns(old, next).join(", ")} FROM ${backup}`;
+  const why = "REWRITE: not possible in place in Delta";
+  const aside = (step: string): MigrationStatement => ({
+    purpose: "rewrite",
+    sql: `CREATE TABLE ${backup} USING delta AS SELECT * FROM ${t}`,
+    why: `${why}; ${step} copy the rows aside`,
+  });
+  const back = (step: string): MigrationStatement => ({
+    purpose: "rewrite",
+    sql: `INSERT INTO ${t} ${select}`,
+    why: `${why}; ${step} copy the rows back (a value that does not fit fails the statement; the copy stays)`,
+  });
+  if (!t.startsWith("delta.`")) {
+    return [
+      aside("1/4"),
+      {
+        purpose: "rewrite",
+        sql: createTableSql(next, t, { orReplace: true }),
+        why: `${why}; 2/4 replace the table with the new contract's schema`,
+      },
+      back("3/4"),
+      { purpose: "rewrite", sql: `DROP TABLE ${backup}`, why: `${why}; 4/4 drop the copy` },
+    ];
+  }
+  const schema = sibling(t, "schema");
+  return [
+    aside("1/6"),
+    {
+      purpose: "rewrite",
+      sql: createTableSql(next, schema),
+      why: `${why}; 2/6 an empty table with the new contract's schema, partitioning and comment`,
+    },
+    {
+      purpose: "rewrite",
+      sql: `DELETE FROM ${t}`,
+      why: `${why}; 3/6 empty the table (Delta clones only into an empty table; the rows are in the copy)`,
+    },
+    {
+      purpose: "rewrite",
+      sql: `CREATE OR REPLACE TABLE ${t} SHALLOW CLONE ${schema}`,
+      why: `${why}; 4/6 take the empty table's schema (a path table cannot be replaced with another schema; the clone shares no files)`,
+    },
+    back("5/6"),
+    manual(`6/6 delete the folders of ${backup} and ${schema} once the table is checked`, why),
+  ];
+}
+
+/** A table next to `t`, its last identifier suffixed: `` delta.`/lake/orders__review_backup` ``. */
+function sibling(t: string, what: string): string {
+  return `${t.slice(0, -1)}__review_${what}\``;
+}
+
+/** The new table's columns as expressions over the old rows (matched by field number and name). */
+function copyColumns(old: TableSnapshot, next: TableSnapshot): string[] {
+  return next.columns.map((column) => {
     const before = old.columns.find((c) => c.number === column.number && c.fieldName === column.fieldName);
-    if (before === undefined) return `${defaultLiteral(column.type)} AS ${quoteIdentifier(column.column)}`;
-    const source = quoteIdentifier(before.column);
-    const sameType = sparkTypeSql(before.type) === sparkTypeSql(column.type);
-    const value = sameType ? source : `CAST(${source} AS ${sparkTypeSql(column.type)})`;
+    const path = [column.column];
+    const value =
+      before === undefined
+        ? absent(next, path, column.type)
+        : converted(next, quoteIdentifier(before.column), before.type, column.type, path);
     return `${value} AS ${quoteIdentifier(column.column)}`;
   });
-  const why = "REWRITE: not possible in place in Delta";
-  return [
-    {
-      purpose: "rewrite",
-      sql: `CREATE TABLE ${backup} USING delta AS SELECT * FROM ${t}`,
-      why: `${why}; 1/4 copy the rows aside`,
-    },
-    {
-      purpose: "rewrite",
-      sql: createTableSql(next, t, { orReplace: true }),
-      why: `${why}; 2/4 replace the table with the new contract's schema (new NOT NULL columns get the proto3 default)`,
-    },
-    {
-      purpose: "rewrite",
-      sql: `INSERT INTO ${t} SELECT ${select.join(", ")} FROM ${backup}`,
-      why: `${why}; 3/4 copy the rows back (a value that does not fit fails the statement; the copy stays)`,
-    },
-    t.startsWith("delta.`")
-      ? manual(`4/4 delete the copy ${backup} once the table is checked`, why)
-      : { purpose: "rewrite", sql: `DROP TABLE ${backup}`, why: `${why}; 4/4 drop the copy` },
-  ];
+}
+
+/** What an old row holds for a column or field it did not have: the proto3 default if the record needs a value. */
+function absent(next: TableSnapshot, path: readonly string[], type: SparkType): string {
+  return next.defaults.get(pathKey(path)) ?? `CAST(NULL AS ${sparkTypeSql(type)})`;
+}
+
+/** `source` (of type `from`) as a value of type `to`: a struct field by field, anything else cast if it differs. */
+function converted(
+  next: TableSnapshot,
+  source: string,
+  from: SparkType,
+  to: SparkType,
+  path: readonly string[],
+): string {
+  if (typeShape(from) === typeShape(to)) return source;
+  if (from.kind !== "struct" || to.kind !== "struct") return `CAST(${source} AS ${sparkTypeSql(to)})`;
+  const fields = to.fields.map((field) => {
+    const before = from.fields.find((f) => f.number === field.number);
+    const at = [...path, field.name];
+    const value =
+      before === undefined
+        ? absent(next, at, field.type)
+        : converted(next, `${source}.${quoteIdentifier(before.name)}`, before.type, field.type, at);
+    return `${sqlString(field.name)}, ${value}`;
+  });
+  return `IF(${source} IS NULL, NULL, named_struct(${fields.join(", ")}))`;
 }
 
 /** A column path of the new table written with the old name of a renamed top-level column. */

@@ -4,12 +4,15 @@
  * comments, sensitivity, rules), and the registry itself for the wire-level comparison.
  */
 import { type DescFile, type DescMessage, type FileRegistry, hasOption } from "@bufbuild/protobuf";
+import { zeroEnumValue } from "../emit/types.js";
 import { formatProblem, type Problem } from "../errors.js";
 import { table as tableOption } from "../gen/lakehouse/v1/options_pb.js";
-import { buildRecord, messagesOf } from "../model/record.js";
+import type { ColumnType } from "../mapping/column-type.js";
+import { buildRecord, type ColumnModel, messagesOf } from "../model/record.js";
 import { ReviewError } from "./errors.js";
 import { fieldRuleEntries, type RuleEntries } from "./rules.js";
-import { type SparkType, sparkTypeOf } from "./spark-type.js";
+import { type SparkType, sparkTypeOf, sqlString } from "./spark-type.js";
+import { defaultLiteral } from "./table-sql.js";
 
 export interface ColumnSnapshot {
   /** The proto field number: a column's identity across versions. */
@@ -35,6 +38,13 @@ export interface TableSnapshot {
   readonly clusterBy: readonly string[];
   readonly comment?: string;
   readonly columns: readonly ColumnSnapshot[];
+  /**
+   * The proto3 default, as a SQL literal, of every column and nested struct field the record always holds (a scalar
+   * without presence, an enum, a list, a map), keyed by `pathKey` of its column path. Nested fields are nullable
+   * in the table (Delta allows no NOT NULL under a nullable struct), yet the record class refuses to read a NULL
+   * there: rows written before such a field existed need this value.
+   */
+  readonly defaults: ReadonlyMap<string, string>;
 }
 
 export interface ContractSnapshot {
@@ -46,7 +56,9 @@ export interface ContractSnapshot {
 
 /** Dependencies every contract may import; they are the same on both sides and not part of the review. */
 export function isDependencyFile(name: string): boolean {
-  return name.startsWith("google/") || name.startsWith("buf/validate/") || name === "lakehouse/v1/options.proto";
+  // DescFile.name has no `.proto` suffix; a FileDescriptorProto's name has one.
+  const file = name.endsWith(".proto") ? name : `${name}.proto`;
+  return file.startsWith("google/") || file.startsWith("buf/validate/") || file === "lakehouse/v1/options.proto";
 }
 
 /** Snapshots a registry; contract problems (those `buf generate` would fail on) throw an `invalid-contract` error. */
@@ -93,5 +105,31 @@ function snapshotTable(message: DescMessage, problems: Problem[]): TableSnapshot
       sensitive: c.sensitive,
       rules: fieldRuleEntries(c.field),
     })),
+    defaults: recordDefaults(record.columns),
   };
+}
+
+/** The key of a column path in `TableSnapshot.defaults`. */
+export function pathKey(path: readonly string[]): string {
+  return path.join(".");
+}
+
+/** `defaults` of a table: its NOT NULL columns, then the fields of nested records that cannot be absent. */
+function recordDefaults(
+  columns: readonly ColumnModel[],
+  parent: readonly string[] = [],
+  out = new Map<string, string>(),
+): Map<string, string> {
+  for (const c of columns) {
+    const path = [...parent, c.column];
+    if (!c.nullable) out.set(pathKey(path), protoDefaultSql(c.type));
+    // Nested records only (not those in lists or maps): their fields are what `UPDATE … SET a.b = …` reaches.
+    if (c.type.kind === "message") recordDefaults(buildRecord(c.type.message, []).columns, path, out);
+  }
+  return out;
+}
+
+/** proto3's default of a field the record always holds, as a SQL literal (enums by their value numbered 0). */
+function protoDefaultSql(type: ColumnType): string {
+  return type.kind === "enum" && !type.asInt ? sqlString(zeroEnumValue(type.enum)) : defaultLiteral(sparkTypeOf(type));
 }

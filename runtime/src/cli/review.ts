@@ -15,6 +15,7 @@ import { SparkSession } from "../spark/session.js";
 
 type ReviewLibrary = typeof import("@lakehouse-contracts/protoc-gen-lakehouse/review");
 type TableMigration = import("@lakehouse-contracts/protoc-gen-lakehouse/review").TableMigration;
+type ReviewReport = import("@lakehouse-contracts/protoc-gen-lakehouse/review").ReviewReport;
 
 export const REVIEW_USAGE = `usage: lakehouse review --against <git-ref|dir|image.binpb> [--contracts DIR] [--format markdown|json]
   [--allow-breaking] [--apply --remote sc://… [--location-prefix PATH]] [--buf PATH]`;
@@ -68,21 +69,40 @@ export async function review(argv: readonly string[], out: NodeJS.WritableStream
     throw error;
   }
   const allowBreaking = values["allow-breaking"];
-  const docs = { before: lib.contractsMarkdown(report.before.files), after: lib.contractsMarkdown(report.after.files) };
   out.write(
     values.format === "json"
       ? `${JSON.stringify(lib.reviewJson(report, { allowBreaking }), null, 2)}\n`
-      : lib.reviewMarkdown(report, { allowBreaking, docs }),
+      : lib.reviewMarkdown(report, { allowBreaking, docs: lib.reviewDocs(report) }),
   );
-  const code = lib.exitCodeOf(report, { allowBreaking });
-  if (!values.apply) return code;
-  if (code !== 0) {
-    out.write("not applied: the review has breaking changes (pass --allow-breaking to apply anyway)\n");
-    return code;
-  }
+  if (!values.apply) return lib.exitCodeOf(report, { allowBreaking });
   const remote = values.remote ?? process.env.SPARK_REMOTE;
-  if (!remote) throw new InvalidArgumentError("--apply needs a server: pass --remote sc://… or set SPARK_REMOTE");
-  const spark = await SparkSession.connect(parseConnectionString(remote));
+  return applyReview(
+    report,
+    {
+      allowBreaking,
+      connect: () => {
+        if (!remote) throw new InvalidArgumentError("--apply needs a server: pass --remote sc://… or set SPARK_REMOTE");
+        return SparkSession.connect(parseConnectionString(remote));
+      },
+    },
+    out,
+  );
+}
+
+/**
+ * `--apply`: refuses a review with breaking changes unless they are allowed (exit 1, without connecting), else
+ * connects and runs the migrations (`applyMigrations`); the exit code, 0 when everything ran.
+ */
+export async function applyReview(
+  report: Pick<ReviewReport, "verdict" | "migrations">,
+  options: { readonly allowBreaking: boolean; readonly connect: () => Promise<SparkSession> },
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  if (report.verdict === "breaking" && !options.allowBreaking) {
+    out.write("not applied: the review has breaking changes (pass --allow-breaking to apply anyway)\n");
+    return 1;
+  }
+  const spark = await options.connect();
   try {
     return (await applyMigrations(spark, report.migrations, out)) ? 0 : 1;
   } finally {

@@ -25,7 +25,7 @@ const rewrite = (create: string, select: string): string[] => [
   `[rewrite] DELETE FROM ${T}`,
   `[rewrite] CREATE OR REPLACE TABLE ${T} SHALLOW CLONE ${SCHEMA}`,
   `[rewrite] INSERT INTO ${T} SELECT ${select} FROM ${BACKUP}`,
-  `[manual] -- 6/6 delete the folders of ${BACKUP} and ${SCHEMA} once the table is checked`,
+  `[manual] -- delete the folders of ${BACKUP} and ${SCHEMA} once the table is checked`,
 ];
 
 /** combined-rewrite's struct, rebuilt field by field: the new `depth` gets its proto3 default, a NULL struct stays NULL. */

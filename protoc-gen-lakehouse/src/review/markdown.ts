@@ -12,6 +12,12 @@ const HEADINGS: Readonly<Record<Severity, string>> = {
   safe: "✅ Safe",
 };
 
+const REWRITE_NOTE =
+  "> Delta cannot make this change in place: the rows are copied aside, the table gets the new schema (a catalog " +
+  "table by `CREATE OR REPLACE TABLE`; a path table is emptied and replaced by a `SHALLOW CLONE` of an empty table " +
+  "with the new schema), and the rows are copied back. Readers see the table empty in between; the copy stays " +
+  "until you delete it.";
+
 export interface MarkdownOptions {
   /** The catalogue (generated/CONTRACTS.md) before and after, for a diff section. */
   readonly docs?: { readonly before: string; readonly after: string };
@@ -52,7 +58,9 @@ export function reviewMarkdown(report: ReviewReport, options: MarkdownOptions = 
   if (report.migrations.length > 0) {
     lines.push("### Migration (Delta)", "");
     for (const m of report.migrations) {
-      lines.push(`**${m.target}** (\`${m.typeName}\`)${m.rewrite ? " — **REWRITE: not in place**" : ""}`, "", "```sql");
+      lines.push(`**${m.target}** (\`${m.typeName}\`)${m.rewrite ? " — **REWRITE: not in place**" : ""}`, "");
+      if (m.rewrite) lines.push(REWRITE_NOTE, "");
+      lines.push("```sql");
       for (const s of m.statements) {
         lines.push(`-- ${s.purpose}: ${s.why}`);
         lines.push(s.purpose === "manual" ? s.sql : `${s.sql};`);
@@ -85,7 +93,10 @@ export function reviewJson(report: ReviewReport, options: { allowBreaking?: bool
   };
 }
 
-/** A unified-style line diff (changed lines only, with `-`/`+`), by longest common subsequence. */
+/**
+ * A unified-style line diff by longest common subsequence: changed lines only (`-` before `+`), each run of them
+ * under an `@@ <heading> @@` line naming the Markdown heading (`## …`) it falls under.
+ */
 export function lineDiff(before: string, after: string): string[] {
   const a = before.split("\n");
   const b = after.split("\n");
@@ -96,16 +107,26 @@ export function lineDiff(before: string, after: string): string[] {
     }
   }
   const out: string[] = [];
+  let heading: string | undefined;
+  let inHunk = false;
+  const changed = (line: string) => {
+    if (!inHunk) out.push(heading === undefined ? "@@" : `@@ ${heading} @@`);
+    inHunk = true;
+    out.push(line);
+  };
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) {
+      if (a[i]!.startsWith("## ")) heading = a[i];
+      inHunk = false;
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push(`+ ${b[j++]}`);
+    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      changed(`- ${a[i++]}`);
     } else {
-      out.push(`- ${a[i++]}`);
+      if (b[j]!.startsWith("## ")) heading = b[j];
+      changed(`+ ${b[j++]}`);
     }
   }
   return out;

@@ -282,16 +282,15 @@ function backfills(next: TableSnapshot, changes: readonly Change[], t: string): 
 function rewrite(old: TableSnapshot, next: TableSnapshot, t: string): MigrationStatement[] {
   const backup = sibling(t, "backup");
   const select = `SELECT ${copyColumns(old, next).join(", ")} FROM ${backup}`;
-  const why = "REWRITE: not possible in place in Delta";
   const aside = (step: string): MigrationStatement => ({
     purpose: "rewrite",
     sql: `CREATE TABLE ${backup} USING delta AS SELECT * FROM ${t}`,
-    why: `${why}; ${step} copy the rows aside`,
+    why: `${step} copy the rows aside`,
   });
   const back = (step: string): MigrationStatement => ({
     purpose: "rewrite",
     sql: `INSERT INTO ${t} ${select}`,
-    why: `${why}; ${step} copy the rows back (a value that does not fit fails the statement; the copy stays)`,
+    why: `${step} copy the rows back (a value that does not fit fails the statement; the copy stays)`,
   });
   if (!t.startsWith("delta.`")) {
     return [
@@ -299,10 +298,10 @@ function rewrite(old: TableSnapshot, next: TableSnapshot, t: string): MigrationS
       {
         purpose: "rewrite",
         sql: createTableSql(next, t, { orReplace: true }),
-        why: `${why}; 2/4 replace the table with the new contract's schema`,
+        why: `2/4 replace the table with the new contract's schema`,
       },
       back("3/4"),
-      { purpose: "rewrite", sql: `DROP TABLE ${backup}`, why: `${why}; 4/4 drop the copy` },
+      { purpose: "rewrite", sql: `DROP TABLE ${backup}`, why: `4/4 drop the copy` },
     ];
   }
   const schema = sibling(t, "schema");
@@ -311,20 +310,20 @@ function rewrite(old: TableSnapshot, next: TableSnapshot, t: string): MigrationS
     {
       purpose: "rewrite",
       sql: createTableSql(next, schema),
-      why: `${why}; 2/6 an empty table with the new contract's schema, partitioning and comment`,
+      why: `2/6 an empty table with the new contract's schema, partitioning and comment`,
     },
     {
       purpose: "rewrite",
       sql: `DELETE FROM ${t}`,
-      why: `${why}; 3/6 empty the table (Delta clones only into an empty table; the rows are in the copy)`,
+      why: `3/6 empty the table (Delta clones only into an empty table; the rows are in the copy)`,
     },
     {
       purpose: "rewrite",
       sql: `CREATE OR REPLACE TABLE ${t} SHALLOW CLONE ${schema}`,
-      why: `${why}; 4/6 take the empty table's schema (a path table cannot be replaced with another schema; the clone shares no files)`,
+      why: `4/6 take the empty table's schema (a path table cannot be replaced with another schema; the clone shares no files)`,
     },
     back("5/6"),
-    manual(`6/6 delete the folders of ${backup} and ${schema} once the table is checked`, why),
+    manual(`delete the folders of ${backup} and ${schema} once the table is checked`, "6/6 clean up"),
   ];
 }
 

@@ -90,6 +90,42 @@ describe("toArrow", () => {
     expect(back[0]?.value).toBeNull();
   });
 
+  test("strings of every width are written byte-exact, across nulls and buffer growth", () => {
+    const Texts: RecordDescriptor = {
+      typeName: "test.v1.Texts",
+      fields: [
+        field("text", 1, { kind: "scalar", scalar: "string" }, { nullable: true }),
+        field("at", 2, { kind: "timestamp" }, { nullable: true }),
+      ],
+      oneofs: [],
+    };
+    const samples = [
+      "",
+      "ascii",
+      "é",
+      "ü-mixed-ascii",
+      "日本語テキスト",
+      "😀 emoji",
+      "a😀b",
+      "x".repeat(3000),
+      "\u0000nul",
+    ];
+    // 2,000 rows: every sample, nulls between them, and timestamps on both sides of the epoch and at the extremes.
+    const stamps = [-62135596800000, -1, 0, 1, 1764115200123, 253402300799999];
+    const rows = Array.from({ length: 2000 }, (_, i) =>
+      i % 7 === 3 ? {} : { text: samples[i % samples.length], at: new Date(stamps[i % stamps.length] as number) },
+    );
+    const table = toArrow(Texts, rows);
+    const text = table.getChild("text");
+    const at = table.getChild("at");
+    rows.forEach((row, i) => {
+      expect(text?.get(i)).toBe("text" in row ? row.text : null);
+      const expected = "at" in row ? BigInt((row.at as Date).getTime()) * 1000n : null;
+      expect(expected === null ? at?.isValid(i) : at?.data[0]?.values[i]).toBe(expected === null ? false : expected);
+    });
+    expect(fromArrow(Texts, tableFromIPC(tableToIPC(table, "stream")))).toEqual(rows);
+  });
+
   test("an empty batch keeps the schema", () => {
     const empty = toArrow(Wide, []);
     expect(empty.numRows).toBe(0);

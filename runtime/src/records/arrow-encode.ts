@@ -34,7 +34,7 @@ import { enumName, enumNumber } from "./enums.js";
 import { IssueList, REDACTED, RecordEncodeError } from "./errors.js";
 import { toJsonValue } from "./json-value.js";
 import { Invalid, is32BitKind, isIntegerKind, toFloat, toInteger, toText, toUnscaled } from "./numbers.js";
-import { parseDate, toDurationMicros, toTimestampMicros } from "./temporal.js";
+import { parseDate, toDurationMicros, toTimestampMillis, writeMillisAsMicros } from "./temporal.js";
 
 /** A slot under a null struct: written as null (or a zero default in a NOT NULL child), never an issue. */
 const UNDER_NULL = Symbol("under a null struct");
@@ -89,8 +89,19 @@ function columnOf(
   pathOf: (i: number) => string,
   sensitive: boolean,
 ): Column {
+  const values: unknown[] = new Array(objects.length);
+  const name = field.name;
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i];
+    values[i] =
+      o === UNDER_NULL
+        ? UNDER_NULL
+        : field.oneof === undefined
+          ? (o as Record<string, unknown>)[name]
+          : fieldValue(o as object, field);
+  }
   return {
-    values: objects.map((o) => (o === UNDER_NULL ? UNDER_NULL : fieldValue(o as object, field))),
+    values,
     pathOf: (i) => `${pathOf(i)}.${field.name}`,
     sensitive: sensitive || field.sensitive === true,
   };
@@ -129,24 +140,26 @@ function eachSlot<T>(
   convert: (value: unknown) => T | Invalid,
   write: (i: number, value: T) => void,
 ): Validity {
-  const validity = new Validity(column.values.length);
-  column.values.forEach((value, i) => {
+  const values = column.values;
+  const validity = new Validity(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     if (value === UNDER_NULL) {
       if (!nullable) validity.set(i);
-      return;
+      continue;
     }
     if (isAbsent(value, type)) {
       if (!nullable) issues.add(column.pathOf(i), "is missing, and the column is NOT NULL");
-      return;
+      continue;
     }
     const converted = convert(value);
     if (converted instanceof Invalid) {
       issues.add(column.pathOf(i), converted.message, value, column.sensitive);
-      return;
+      continue;
     }
     validity.set(i);
     write(i, converted);
-  });
+  }
   return validity;
 }
 
@@ -169,18 +182,17 @@ function encodeColumn(type: FieldType, nullable: boolean, column: Column, issues
         );
         return makeData({ type: new Int32(), length: n, ...nulls(v), data: values });
       }
-      return encodeBytes(new Utf8(), n, (write) =>
+      return encodeText(n, (write) =>
         slots(
           (x) => enumName(type.enum, x),
-          (i, name) => write(i, utf8.encode(name)),
+          (i, name) => write(i, name),
         ),
       );
     }
     case "timestamp": {
       const values = new BigInt64Array(n);
-      const v = slots(toTimestampMicros, (i, us) => {
-        values[i] = us;
-      });
+      const words = new Int32Array(values.buffer);
+      const v = slots(toTimestampMillis, (i, ms) => writeMillisAsMicros(words, i, ms));
       return makeData({ type: new TimestampMicrosecond(TIMESTAMP_ZONE), length: n, ...nulls(v), data: values });
     }
     case "date": {
@@ -198,10 +210,10 @@ function encodeColumn(type: FieldType, nullable: boolean, column: Column, issues
       return makeData({ type: new Int64(), length: n, ...nulls(v), data: values });
     }
     case "json":
-      return encodeBytes(new Utf8(), n, (write) =>
+      return encodeText(n, (write) =>
         slots(
           (x) => toJsonValue(x, type.wellKnown),
-          (i, json) => write(i, utf8.encode(JSON.stringify(json))),
+          (i, json) => write(i, JSON.stringify(json)),
         ),
       );
     case "decimal":
@@ -259,7 +271,7 @@ function encodeScalar(kind: ScalarKind, column: Column, slots: Slots): Data {
       return makeData({ type: new Bool(), length: n, ...nulls(v), data: bits });
     }
     case "string":
-      return encodeBytes(new Utf8(), n, (write) => slots(toText, (i, s) => write(i, utf8.encode(s))));
+      return encodeText(n, (write) => slots(toText, write));
     case "bytes":
       return encodeBytes(new Binary(), n, (write) =>
         slots(
@@ -294,7 +306,65 @@ function encodeScalar(kind: ScalarKind, column: Column, slots: Slots): Data {
   }
 }
 
-/** Variable-width values (Utf8, Binary): the bytes of each valid slot, concatenated, with Int32 offsets. */
+/**
+ * Utf8 values: each valid slot's string written as UTF-8 straight into one growing buffer (ASCII by a plain loop,
+ * the rest by `encodeInto`), with Int32 offsets; no per-string allocation. Slots are visited in ascending order.
+ */
+function encodeText(n: number, fill: (write: (i: number, text: string) => void) => Validity): Data<Utf8> {
+  const valueOffsets = new Int32Array(n + 1);
+  const sink = new ByteSink(n * 16);
+  let next = 0;
+  const validity = fill((i, text) => {
+    for (; next < i; next++) valueOffsets[next + 1] = sink.length;
+    sink.writeUtf8(text);
+    valueOffsets[i + 1] = sink.length;
+    next = i + 1;
+  });
+  for (; next < n; next++) valueOffsets[next + 1] = sink.length;
+  return makeData({ type: new Utf8(), length: n, ...nulls(validity), valueOffsets, data: sink.bytes() });
+}
+
+/** A byte buffer that grows by doubling; `bytes()` is the written part (copied when much of the buffer is unused). */
+class ByteSink {
+  #buffer: Uint8Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.#buffer = new Uint8Array(Math.max(64, capacity));
+  }
+  #reserve(extra: number): Uint8Array {
+    const needed = this.length + extra;
+    if (needed > 0x7fffffff) throw new RangeError("a column holds more than 2 GiB of bytes: write smaller batches");
+    if (needed > this.#buffer.length) {
+      const grown = new Uint8Array(Math.min(0x7fffffff, Math.max(needed, this.#buffer.length * 2)));
+      grown.set(this.#buffer.subarray(0, this.length));
+      this.#buffer = grown;
+    }
+    return this.#buffer;
+  }
+  writeUtf8(text: string): void {
+    const n = text.length;
+    let buffer = this.#reserve(n);
+    let at = this.length;
+    for (let k = 0; k < n; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 0x80) {
+        // Not ASCII: the rest takes at most 3 bytes per UTF-16 unit.
+        this.length = at;
+        buffer = this.#reserve((n - k) * 3);
+        at += utf8.encodeInto(k === 0 ? text : text.slice(k), buffer.subarray(at)).written;
+        break;
+      }
+      buffer[at++] = c;
+    }
+    this.length = at;
+  }
+  bytes(): Uint8Array {
+    const written = this.#buffer.subarray(0, this.length);
+    return this.length < this.#buffer.length / 2 ? written.slice() : written;
+  }
+}
+
+/** Variable-width values (Binary): the bytes of each valid slot, concatenated, with Int32 offsets. */
 function encodeBytes(
   type: Utf8 | Binary,
   n: number,

@@ -151,11 +151,15 @@ export function fitsPrecision(unscaled: bigint, precision: number): boolean {
   return unscaled < limit && unscaled > -limit;
 }
 
+/** `String.prototype.isWellFormed` (Node 20+): native, much faster than the lookbehind regex kept as a fallback. */
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A string that is valid UTF-16, so it encodes to UTF-8 without U+FFFD replacements. */
 export function toText(value: unknown): string | Invalid {
   if (typeof value !== "string") return new Invalid("must be a string");
-  if (LONE_SURROGATE.test(value)) return new Invalid("contains a lone surrogate (not valid UTF-8)");
+  if (isWellFormed ? !isWellFormed.call(value) : LONE_SURROGATE.test(value)) {
+    return new Invalid("contains a lone surrogate (not valid UTF-8)");
+  }
   return value;
 }

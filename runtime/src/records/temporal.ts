@@ -14,13 +14,33 @@ export const MIN_TIMESTAMP_MS = -62_135_596_800_000;
 export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
 
 export function toTimestampMicros(value: unknown): bigint | Invalid {
+  const ms = toTimestampMillis(value);
+  return ms instanceof Invalid ? ms : BigInt(ms) * 1000n;
+}
+
+/** A `Date` within the TIMESTAMP range to its ms since the epoch. */
+export function toTimestampMillis(value: unknown): number | Invalid {
   if (!(value instanceof Date)) return new Invalid("must be a Date");
   const ms = value.getTime();
   if (Number.isNaN(ms)) return new Invalid("is an invalid Date");
   if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) {
     return new Invalid("is outside the TIMESTAMP range 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
   }
-  return BigInt(ms) * 1000n;
+  return ms;
+}
+
+const TWO_32 = 2 ** 32;
+
+/**
+ * Writes `ms × 1000` (µs) as a little-endian int64 into `words[2i]` (low) and `words[2i + 1]` (high) without a
+ * bigint: every intermediate stays below 2^53, so the result is exact over the whole TIMESTAMP range.
+ */
+export function writeMillisAsMicros(words: Int32Array, i: number, ms: number): void {
+  const high = Math.floor(ms / TWO_32);
+  const low = (ms - high * TWO_32) * 1000; // < 2^42
+  const carry = Math.floor(low / TWO_32);
+  words[2 * i] = low - carry * TWO_32;
+  words[2 * i + 1] = high * 1000 + carry;
 }
 
 /** A timestamp column value in `unitsPerSecond` (1 for s … 1e9 for ns) to a `Date`, rounding down to the ms. */

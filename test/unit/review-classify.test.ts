@@ -19,11 +19,13 @@ const T = "delta.`/lake/items`";
 const BACKUP = "delta.`/lake/items__review_backup`";
 const SCHEMA = "delta.`/lake/items__review_schema`";
 /** The rewrite of a path table: rows aside, emptied, replaced by a clone of an empty table of the new schema. */
-const rewrite = (create: string, select: string): string[] => [
+const rewrite = (create: string, select: string, comment?: string): string[] => [
   `[rewrite] CREATE TABLE ${BACKUP} USING delta AS SELECT * FROM ${T}`,
   `[rewrite] CREATE TABLE ${SCHEMA} ${create}`,
   `[rewrite] DELETE FROM ${T}`,
   `[rewrite] CREATE OR REPLACE TABLE ${T} SHALLOW CLONE ${SCHEMA}`,
+  // The clone keeps the table's own comment: a changed one is set after it.
+  ...(comment === undefined ? [] : [`[rewrite] ALTER TABLE ${T} SET TBLPROPERTIES ('comment' = '${comment}')`]),
   `[rewrite] INSERT INTO ${T} SELECT ${select} FROM ${BACKUP}`,
   `[manual] -- delete the folders of ${BACKUP} and ${SCHEMA} once the table is checked`,
 ];
@@ -221,6 +223,7 @@ const EXPECTED: Record<string, Expected> = {
   "combined-rewrite": {
     verdict: "breaking",
     changes: [
+      "safe table-comment-changed",
       "breaking column-type-changed",
       "needs-migration column-added-not-null",
       "needs-migration column-added-not-null",
@@ -228,8 +231,9 @@ const EXPECTED: Record<string, Expected> = {
       "breaking field-type-changed",
     ],
     sql: rewrite(
-      "(`id` BIGINT NOT NULL, `region` STRING NOT NULL, `category` STRING NOT NULL, `quantity` INT NOT NULL, `label` STRING, `size` STRUCT<`width`: DOUBLE, `depth`: INT>, `sku` STRING NOT NULL) USING delta PARTITIONED BY (`category`)",
+      "(`id` BIGINT NOT NULL, `region` STRING NOT NULL, `category` STRING NOT NULL, `quantity` INT NOT NULL, `label` STRING, `size` STRUCT<`width`: DOUBLE, `depth`: INT>, `sku` STRING NOT NULL) USING delta PARTITIONED BY (`category`) COMMENT 'Items on sale.'",
       `\`id\` AS \`id\`, \`region\` AS \`region\`, \`category\` AS \`category\`, CAST(\`quantity\` AS INT) AS \`quantity\`, \`label\` AS \`label\`, ${COMBINED_SIZE} AS \`size\`, '' AS \`sku\``,
+      "Items on sale.",
     ),
   },
 };
@@ -259,7 +263,7 @@ test("a catalog table is rewritten with CREATE OR REPLACE TABLE (Delta accepts a
   expect(report.migrations[0]?.rewrite).toBe(true);
   expect(report.migrations[0]?.statements.map((s) => `[${s.purpose}] ${s.sql}`)).toEqual([
     "[rewrite] CREATE TABLE `items__review_backup` USING delta AS SELECT * FROM `items`",
-    "[rewrite] CREATE OR REPLACE TABLE `items` (`id` BIGINT NOT NULL, `region` STRING NOT NULL, `category` STRING NOT NULL, `quantity` INT NOT NULL, `label` STRING, `size` STRUCT<`width`: DOUBLE, `depth`: INT>, `sku` STRING NOT NULL) USING delta PARTITIONED BY (`category`)",
+    "[rewrite] CREATE OR REPLACE TABLE `items` (`id` BIGINT NOT NULL, `region` STRING NOT NULL, `category` STRING NOT NULL, `quantity` INT NOT NULL, `label` STRING, `size` STRUCT<`width`: DOUBLE, `depth`: INT>, `sku` STRING NOT NULL) USING delta PARTITIONED BY (`category`) COMMENT 'Items on sale.'",
     `[rewrite] INSERT INTO \`items\` SELECT \`id\` AS \`id\`, \`region\` AS \`region\`, \`category\` AS \`category\`, CAST(\`quantity\` AS INT) AS \`quantity\`, \`label\` AS \`label\`, ${COMBINED_SIZE} AS \`size\`, '' AS \`sku\` FROM \`items__review_backup\``,
     "[rewrite] DROP TABLE `items__review_backup`",
   ]);

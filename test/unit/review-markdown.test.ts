@@ -90,12 +90,13 @@ describe("a rewrite in the PR comment", () => {
     expect(markdown).toMatch(/> Delta cannot make this change in place: .* `SHALLOW CLONE` of an empty table/);
     const sql = markdown.match(/```sql\n([\s\S]*?)\n```/)?.[1]?.split("\n") ?? [];
     expect(sql.filter((l) => l.startsWith("-- "))).toEqual([
-      "-- rewrite: 1/6 copy the rows aside",
-      "-- rewrite: 2/6 an empty table with the new contract's schema, partitioning and comment",
-      "-- rewrite: 3/6 empty the table (Delta clones only into an empty table; the rows are in the copy)",
-      "-- rewrite: 4/6 take the empty table's schema (a path table cannot be replaced with another schema; the clone shares no files)",
-      "-- rewrite: 5/6 copy the rows back (a value that does not fit fails the statement; the copy stays)",
-      "-- manual: 6/6 clean up",
+      "-- rewrite: 1/7 copy the rows aside",
+      "-- rewrite: 2/7 an empty table with the new contract's schema and layout",
+      "-- rewrite: 3/7 empty the table (Delta clones only into an empty table; the rows are in the copy)",
+      "-- rewrite: 4/7 take the empty table's schema, NOT NULLs, column comments and layout (a path table cannot be replaced with another schema; the clone shares no files)",
+      "-- rewrite: 5/7 table comment",
+      "-- rewrite: 6/7 copy the rows back (a value that does not fit fails the statement; the copy stays)",
+      "-- manual: 7/7 clean up",
       "-- delete the folders of delta.`/lake/items__review_backup` and delta.`/lake/items__review_schema` once the table is checked",
     ]);
     expect(sql.filter((l) => !l.startsWith("-- ")).every((l) => l.endsWith(";"))).toBe(true);

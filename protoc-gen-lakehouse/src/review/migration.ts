@@ -278,53 +278,52 @@ function backfills(next: TableSnapshot, changes: readonly Change[], t: string): 
   });
 }
 
-/** The rewrite: rows aside, the table given the new schema, rows back (cast, renamed, defaulted). */
+/** The rewrite: rows aside, the table given the new schema, rows back (cast, renamed, defaulted); steps numbered. */
 function rewrite(old: TableSnapshot, next: TableSnapshot, t: string): MigrationStatement[] {
   const backup = sibling(t, "backup");
-  const select = `SELECT ${copyColumns(old, next).join(", ")} FROM ${backup}`;
-  const aside = (step: string): MigrationStatement => ({
-    purpose: "rewrite",
-    sql: `CREATE TABLE ${backup} USING delta AS SELECT * FROM ${t}`,
-    why: `${step} copy the rows aside`,
-  });
-  const back = (step: string): MigrationStatement => ({
-    purpose: "rewrite",
-    sql: `INSERT INTO ${t} ${select}`,
-    why: `${step} copy the rows back (a value that does not fit fails the statement; the copy stays)`,
-  });
-  if (!t.startsWith("delta.`")) {
-    return [
-      aside("1/4"),
-      {
-        purpose: "rewrite",
-        sql: createTableSql(next, t, { orReplace: true }),
-        why: `2/4 replace the table with the new contract's schema`,
-      },
-      back("3/4"),
-      { purpose: "rewrite", sql: `DROP TABLE ${backup}`, why: `4/4 drop the copy` },
-    ];
-  }
-  const schema = sibling(t, "schema");
-  return [
-    aside("1/6"),
-    {
-      purpose: "rewrite",
-      sql: createTableSql(next, schema),
-      why: `2/6 an empty table with the new contract's schema, partitioning and comment`,
-    },
-    {
-      purpose: "rewrite",
-      sql: `DELETE FROM ${t}`,
-      why: `3/6 empty the table (Delta clones only into an empty table; the rows are in the copy)`,
-    },
-    {
-      purpose: "rewrite",
-      sql: `CREATE OR REPLACE TABLE ${t} SHALLOW CLONE ${schema}`,
-      why: `4/6 take the empty table's schema (a path table cannot be replaced with another schema; the clone shares no files)`,
-    },
-    back("5/6"),
-    manual(`delete the folders of ${backup} and ${schema} once the table is checked`, "6/6 clean up"),
+  const step = (purpose: StatementPurpose, sql: string, why: string) => ({ purpose, sql, why });
+  const steps: MigrationStatement[] = [
+    step("rewrite", `CREATE TABLE ${backup} USING delta AS SELECT * FROM ${t}`, "copy the rows aside"),
   ];
+  const back = step(
+    "rewrite",
+    `INSERT INTO ${t} SELECT ${copyColumns(old, next).join(", ")} FROM ${backup}`,
+    "copy the rows back (a value that does not fit fails the statement; the copy stays)",
+  );
+  if (!t.startsWith("delta.`")) {
+    steps.push(
+      step("rewrite", createTableSql(next, t, { orReplace: true }), "replace the table with the new contract's schema"),
+      back,
+      step("rewrite", `DROP TABLE ${backup}`, "drop the copy"),
+    );
+  } else {
+    const schema = sibling(t, "schema");
+    steps.push(
+      step("rewrite", createTableSql(next, schema), "an empty table with the new contract's schema and layout"),
+      step(
+        "rewrite",
+        `DELETE FROM ${t}`,
+        "empty the table (Delta clones only into an empty table; the rows are in the copy)",
+      ),
+      step(
+        "rewrite",
+        `CREATE OR REPLACE TABLE ${t} SHALLOW CLONE ${schema}`,
+        "take the empty table's schema, NOT NULLs, column comments and layout (a path table cannot be replaced with another schema; the clone shares no files)",
+      ),
+    );
+    if (old.comment !== next.comment) {
+      // The clone keeps the target's own description (Delta 4.4), not the source's.
+      steps.push(
+        step(
+          "rewrite",
+          `ALTER TABLE ${t} SET TBLPROPERTIES ('comment' = ${sqlString(next.comment ?? "")})`,
+          "table comment",
+        ),
+      );
+    }
+    steps.push(back, manual(`delete the folders of ${backup} and ${schema} once the table is checked`, "clean up"));
+  }
+  return steps.map((s, i) => ({ ...s, why: `${i + 1}/${steps.length} ${s.why}` }));
 }
 
 /** A table next to `t`, its last identifier suffixed: `` delta.`/lake/orders__review_backup` ``. */

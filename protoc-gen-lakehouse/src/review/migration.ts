@@ -12,7 +12,8 @@
  *    `CREATE OR REPLACE TABLE`. A path table cannot be (Delta 4.4: "The specified schema does not match the existing
  *    schema", and a DataFrame overwrite with `overwriteSchema` or a REPLACE … AS SELECT makes every column
  *    nullable), so it is emptied and replaced by a `SHALLOW CLONE` of an empty table made with the new schema: the
- *    clone takes that table's schema (NOT NULLs kept), partitioning and comment, and no data files, since it has none.
+ *    clone takes that table's schema (NOT NULLs and column comments kept) and partitioning or clustering, and no data
+ *    files, since it has none; it keeps the target's own table comment, so a changed one is set after it.
  */
 import type { Change, ChangeKind } from "./changes.js";
 import { violationPredicate } from "./rule-checks.js";

@@ -70,7 +70,9 @@ const contracts: Contract<object>[] = [
         tier: "TIER_GOLD",
         lifetimeValue: { amount: "123.45", currency: "CURRENCY_EUR" },
         createdAt: FAR_PAST,
+        verifiedFields: ["email", "billing_address.postal_code"],
       }),
+      new Customer({ customerId: "c2", verifiedFields: [] }), // set and empty: [] in the column, not NULL
     ],
   },
   {

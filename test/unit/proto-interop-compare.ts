@@ -67,6 +67,11 @@ function expectSameValue(type: FieldType, ours: unknown, theirs: unknown, path: 
       expect(typeof theirs === "string" ? theirs : (theirs as { value: string }).value, path).toBe(ours);
       return;
     case "list": {
+      if (type.wellKnown === "FieldMask") {
+        // protobuf-es holds a google.protobuf.FieldMask message; our records hold its paths.
+        expect((theirs as { paths: string[] }).paths, path).toEqual(ours);
+        return;
+      }
       const items = ours as unknown[];
       expect((theirs as unknown[]).length, path).toBe(items.length);
       items.forEach((item, i) => {

@@ -55,8 +55,9 @@ export const customerRecords = [
     loyaltyPoints: 9223372036854775807n,
     tier: "TIER_GOLD",
     lifetimeValue: { amount: "9999999999999999.99", currency: "CURRENCY_GBP" },
+    verifiedFields: ["email", "billing_address.postal_code", "display_name"],
   }),
-  new Customer({ customerId: "cus_2", loyaltyPoints: 0n, lifetimeValue: { amount: "-0.01" } }),
+  new Customer({ customerId: "cus_2", loyaltyPoints: 0n, lifetimeValue: { amount: "-0.01" }, verifiedFields: [] }),
   new Customer(),
 ];
 

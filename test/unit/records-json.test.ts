@@ -202,3 +202,47 @@ describe("encodeJson", () => {
     ]);
   });
 });
+
+describe("google.protobuf.FieldMask", () => {
+  const Patch: RecordDescriptor = {
+    typeName: "t.Patch",
+    fields: [
+      field(
+        "mask",
+        1,
+        { kind: "list", element: { kind: "scalar", scalar: "string" }, wellKnown: "FieldMask" },
+        { nullable: true },
+      ),
+    ],
+    oneofs: [],
+  };
+
+  test("is one string of lowerCamelCase paths joined by commas, both ways", () => {
+    const record = { mask: ["user.display_name", "photo", "a1.b_c.d"] };
+    expect(encodeJson(Patch, record)).toEqual({ mask: "user.displayName,photo,a1.bC.d" });
+    expect(decodeJson(Patch, { mask: "user.displayName,photo,a1.bC.d" })).toEqual({ ok: true, value: record });
+    expect(encodeJson(Patch, { mask: [] })).toEqual({ mask: "" });
+    expect(decodeJson(Patch, { mask: "" })).toEqual({ ok: true, value: { mask: [] } });
+    expect(decodeJson(Patch, { mask: null })).toEqual({ ok: true, value: {} });
+    expect(encodeJson(Patch, {})).toEqual({});
+  });
+
+  test("strict decoding rejects anything but lowerCamelCase field paths, with the field's path", () => {
+    expect(issues(Patch, { mask: ["a", "b"] })).toEqual([
+      { path: "mask", message: 'must be a string of comma-separated paths, e.g. "a.b,cD"', value: "array(2)" },
+    ]);
+    for (const bad of ["user.display_name", "a,,b", "a.", ".a", "a b", "a,"]) {
+      const [issue] = issues(Patch, { mask: bad });
+      expect(issue?.path).toBe("mask");
+      expect(issue?.message).toMatch(/^has path ".*"; paths must be lowerCamelCase field names joined by dots$/);
+    }
+  });
+
+  test("paths without a reversible JSON form cannot be written", () => {
+    expect(() => encodeJson(Patch, { mask: ["displayName"] })).toThrow(
+      /mask: has path "displayName", whose lowerCamelCase JSON form \(displayName\) reads back differently/,
+    );
+    expect(() => encodeJson(Patch, { mask: ["a__b"] })).toThrow(RecordEncodeError);
+    expect(() => encodeJson(Patch, { mask: ["a-b"] })).toThrow(/which is not field names joined by dots/);
+  });
+});

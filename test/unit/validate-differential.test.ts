@@ -104,6 +104,20 @@ function customer(g: Gen) {
     loyaltyPoints: g.maybe(g.i64),
     tier: g.pick(["TIER_UNSPECIFIED", "TIER_SILVER", "TIER_GOLD"] as const),
     lifetimeValue: g.maybe(() => money(g)),
+    // Paths in and out of the allow list, sub-paths, and near misses (`emails`, `billing_addressx`).
+    verifiedFields: g.maybe(() =>
+      g.many(3, () =>
+        g.pick([
+          "email",
+          "emails",
+          "display_name",
+          "billing_address",
+          "billing_address.city",
+          "billing_addressx",
+          "tier",
+        ]),
+      ),
+    ),
   });
 }
 

@@ -78,6 +78,25 @@ describe("generated validators", () => {
     expect(Order.check(new Order({ ...order, payment: { case: undefined } })).map((v) => v.path)).toContain("payment");
   });
 
+  test("FieldMask rules: paths in the allow list or below an entry; an unset mask is not checked", () => {
+    const customer = (verifiedFields?: string[]) =>
+      new Customer({ customerId: "c1", email: "a@b.co", countryCode: "DE", verifiedFields });
+    expect(Customer.check(customer())).toEqual([]);
+    expect(Customer.check(customer([]))).toEqual([]);
+    expect(Customer.check(customer(["email", "billing_address.city"]))).toEqual([]);
+    for (const paths of [["emails"], ["email", "billing_addressx"], ["tier"]]) {
+      expect(Customer.check(customer(paths))).toEqual([
+        {
+          path: "verified_fields",
+          rule: "field_mask.in",
+          ruleId: "field_mask.in",
+          message: "must only contain paths in [email, display_name, billing_address, country_code]",
+          value: `array(${paths.length})`,
+        },
+      ]);
+    }
+  });
+
   test("failFast stops at the first violation", () => {
     expect(Order.check(new Order(), { failFast: true })).toHaveLength(1);
   });

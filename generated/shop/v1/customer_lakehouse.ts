@@ -9,7 +9,7 @@ import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, fromPro
 import type { AddressInit, MoneyInit } from "./common_lakehouse.js";
 import { Address, Money } from "./common_lakehouse.js";
 import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
-import { allUnique, assertNoViolations, codepoints, isEmail, re2, standardSchema, subscript, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
+import { allUnique, assertNoViolations, codepoints, fieldMaskWithin, isEmail, re2, standardSchema, subscript, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
 
 /**
  * Loyalty tier; stored as its number.
@@ -48,6 +48,7 @@ export interface CustomerInit {
   ingestId?: string | undefined;
   createdAt?: Date | undefined;
   updatedAt?: Date | undefined;
+  verifiedFields?: readonly string[] | undefined;
 }
 
 /**
@@ -136,6 +137,13 @@ export class Customer {
    * @generated from field: google.protobuf.Timestamp updated_at = 13;
    */
   updatedAt: Date;
+
+  /**
+   * The profile fields the customer has confirmed, as field paths.
+   *
+   * @generated from field: google.protobuf.FieldMask verified_fields = 14;
+   */
+  verifiedFields: string[] | undefined;
 
   /**
    * The table this record is a row of (the `table` option).
@@ -285,6 +293,16 @@ export class Customer {
         nullable: true,
         role: "updated_at",
       },
+      {
+        name: "verifiedFields",
+        protoName: "verified_fields",
+        jsonName: "verifiedFields",
+        number: 14,
+        column: "verified_fields",
+        type: { kind: "list", element: { kind: "scalar", scalar: "string" }, wellKnown: "FieldMask" },
+        nullable: true,
+        comment: "The profile fields the customer has confirmed, as field paths.",
+      },
     ],
     oneofs: [],
     table: Customer.table,
@@ -309,6 +327,7 @@ export class Customer {
     this.ingestId = init.ingestId || newIngestId();
     this.createdAt = init.createdAt ?? now;
     this.updatedAt = init.updatedAt ?? now;
+    this.verifiedFields = init.verifiedFields === undefined ? undefined : [...init.verifiedFields];
   }
 
   /**
@@ -455,6 +474,9 @@ export class Customer {
     if (!(["TIER_UNSPECIFIED", "TIER_SILVER", "TIER_GOLD"] as string[]).includes(r.tier)) v.add(`${at}tier`, "enum.defined_only", "enum.defined_only", "value must be one of the defined enum values", r.tier);
     if (r.lifetimeValue !== undefined) {
       Money.checkAt(v, r.lifetimeValue, `${at}lifetime_value.`);
+    }
+    if (r.verifiedFields !== undefined) {
+      if (!fieldMaskWithin(r.verifiedFields, ["email", "display_name", "billing_address", "country_code"])) v.add(`${at}verified_fields`, "field_mask.in", "field_mask.in", "must only contain paths in [email, display_name, billing_address, country_code]", r.verifiedFields);
     }
   }
 

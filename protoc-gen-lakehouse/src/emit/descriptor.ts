@@ -29,6 +29,13 @@ export function fieldTypeLiteral(ctx: EmitContext, type: ColumnType): Literal {
       return obj({ kind: str("wrapper"), scalar: str(type.scalar) });
     case "json":
       return obj({ kind: str("json"), wellKnown: str(type.wellKnown) });
+    case "fieldMask":
+      // A list of strings to every columnar codec; JSON (one comma-joined string) and CEL read `wellKnown`.
+      return obj({
+        kind: str("list"),
+        element: obj({ kind: str("scalar"), scalar: str("string") }),
+        wellKnown: str("FieldMask"),
+      });
     case "decimal":
       return obj({
         kind: str("decimal"),

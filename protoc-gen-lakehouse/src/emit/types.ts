@@ -1,7 +1,8 @@
 /**
  * TypeScript types, defaults and init conversions of columns, per the type decisions of the runtime's
  * descriptor.ts: int64 → bigint (jstype honoured), enum → string-literal union, Timestamp → Date,
- * google.type.Date → "YYYY-MM-DD" string, Duration → bigint µs, wrapper → T | undefined, decimal → string.
+ * google.type.Date → "YYYY-MM-DD" string, Duration → bigint µs, wrapper → T | undefined, decimal → string,
+ * FieldMask → its paths as string[] (undefined when unset, like every message field).
  */
 import type { ImportSymbol } from "@bufbuild/protoplugin";
 import type { ColumnType, ScalarKind } from "../mapping/column-type.js";
@@ -55,6 +56,8 @@ export function valueType(ctx: EmitContext, type: ColumnType): Code {
       return [scalarTsType(type.scalar)];
     case "json":
       return jsonType(ctx, type.wellKnown);
+    case "fieldMask":
+      return ["string[]"];
     case "list":
       return type.element.kind === "wrapper"
         ? ["(", ...elementType(ctx, type.element, valueType), ")[]"]
@@ -69,6 +72,8 @@ export function initType(ctx: EmitContext, type: ColumnType): Code {
   switch (type.kind) {
     case "message":
       return [ctx.initOf(type.message)];
+    case "fieldMask":
+      return ["readonly string[]"];
     case "list":
       return type.element.kind === "wrapper"
         ? ["readonly (", ...elementType(ctx, type.element, initType), ")[]"]
@@ -145,6 +150,7 @@ export function zeroValue(type: ColumnType): string {
     case "message":
     case "wrapper":
     case "json":
+    case "fieldMask":
       return "undefined";
   }
 }
@@ -166,6 +172,8 @@ export function convertDefined(ctx: EmitContext, type: ColumnType, source: strin
   switch (type.kind) {
     case "message":
       return ["new ", ctx.classOf(type.message), `(${source})`];
+    case "fieldMask":
+      return [`[...${source}]`];
     case "list": {
       const element = convertDefined(ctx, type.element, "v");
       return element === undefined ? [`[...${source}]`] : [`${source}.map((v) => `, ...element, ")"];

@@ -152,6 +152,7 @@ function isZero(type: ColumnType, x: string): string {
     case "enum":
       return `${x} === ${type.asInt === true ? "0" : JSON.stringify(zeroEnumValue(type.enum))}`;
     case "list":
+    case "fieldMask":
       return `${x}.length === 0`;
     case "map":
       return `${x}.size === 0`;
@@ -401,8 +402,6 @@ function valueChecks(
   if (block !== undefined && block.case !== undefined) {
     if (block.case === "repeated" || block.case === "map") {
       report(`${block.case} rules apply to ${block.case === "map" ? "map" : "repeated"} fields only`);
-    } else if (block.case === "fieldMask") {
-      report(`${block.case} rules are not supported yet`);
     } else {
       const schema = FieldRulesSchema.fields.find((f) => f.localName === block.case)?.message as DescMessage;
       emit(typeChecks(block.case, block.value, schema, shapeOf(type), x, prefix, ctx), x);

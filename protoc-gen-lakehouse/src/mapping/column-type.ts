@@ -36,6 +36,8 @@ export type ColumnType =
   | { readonly kind: "duration" }
   | { readonly kind: "wrapper"; readonly scalar: ScalarKind }
   | { readonly kind: "json"; readonly wellKnown: JsonWellKnown }
+  /** google.protobuf.FieldMask: its paths (`string[]`), an ARRAY<STRING> column; nullable, as message fields are. */
+  | { readonly kind: "fieldMask" }
   /** `carrier` is the proto type holding the decimal text: a `string` field or a `google.type.Decimal` message. */
   | {
       readonly kind: "decimal";
@@ -208,6 +210,8 @@ function messageColumn(desc: DescMessage, options: TypeOptions): MappingResult {
       return { ok: true, type: { kind: "duration" } };
     case "google.type.Date":
       return { ok: true, type: { kind: "date" } };
+    case "google.protobuf.FieldMask":
+      return { ok: true, type: { kind: "fieldMask" } };
   }
   if (desc.typeName.startsWith("google.protobuf.")) {
     return { ok: false, problem: `${desc.typeName} has no column type` };

@@ -180,6 +180,8 @@ function describe(type: ColumnType): string {
       return "google.protobuf.Duration";
     case "json":
       return `google.protobuf.${type.wellKnown}`;
+    case "fieldMask":
+      return "google.protobuf.FieldMask";
     case "decimal":
       return "a decimal";
     case "list":

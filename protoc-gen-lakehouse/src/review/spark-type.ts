@@ -83,6 +83,8 @@ export function sparkTypeOf(type: ColumnType): SparkType {
       return atomic("BIGINT");
     case "json":
       return atomic("STRING");
+    case "fieldMask":
+      return { kind: "array", element: atomic("STRING") };
     case "decimal":
       return { kind: "decimal", precision: type.precision, scale: type.scale };
     case "list":

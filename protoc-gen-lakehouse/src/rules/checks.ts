@@ -7,6 +7,7 @@
 import { type DescEnum, type DescMessage, type Message, ScalarType } from "@bufbuild/protobuf";
 import { RE2JS } from "@bufbuild/re2";
 import type { ColumnType, ScalarKind } from "../mapping/column-type.js";
+import { fieldMaskChecks } from "./field-mask.js";
 import { setRules } from "./read.js";
 import { anyChecks, temporalChecks } from "./temporal.js";
 
@@ -95,7 +96,9 @@ export function typeChecks(
     return [];
   }
   set.delete("example");
-  const rule = (name: string) => `${prefix}${ruleType}.${name}`;
+  // Rule paths use the proto field name of the type block (`field_mask`); `ruleType` is its local name (`fieldMask`).
+  const block = ruleType.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const rule = (name: string) => `${prefix}${block}.${name}`;
   switch (shape.kind) {
     case "number":
       return numberChecks(set, shape, x, ruleType, rule, ctx);
@@ -112,6 +115,7 @@ export function typeChecks(
     case "other":
       if (shape.what === "duration" || shape.what === "timestamp") return temporalChecks(shape.what, set, x, rule, ctx);
       if (shape.what === "any") return anyChecks(set, x, rule);
+      if (shape.what === "fieldMask") return fieldMaskChecks(set, x, rule);
       return [];
   }
 }

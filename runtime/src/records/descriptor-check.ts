@@ -67,6 +67,9 @@ function checkType(type: FieldType, where: string, stack: readonly string[]): vo
       }
       return;
     case "list":
+      if (type.wellKnown === "FieldMask" && !(type.element.kind === "scalar" && type.element.scalar === "string")) {
+        throw new RecordSchemaError(`${where}: a google.protobuf.FieldMask is a list of strings (its paths)`);
+      }
       checkType(type.element, where, stack);
       return;
     case "map":

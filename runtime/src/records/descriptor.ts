@@ -12,6 +12,8 @@
  * - google.protobuf.Duration → `bigint` microseconds, BIGINT column (Delta has no interval type).
  * - wrapper types (google.protobuf.*Value) → `T | undefined`, nullable scalar column.
  * - google.protobuf.Struct/Value/ListValue/Any → JSON value, STRING column holding its proto3 JSON.
+ * - google.protobuf.FieldMask → its paths, `string[]` (undefined when unset), a nullable ARRAY<STRING> column: a list
+ *   of strings marked `wellKnown: "FieldMask"`, which only its proto3 JSON form (`"a.b,cD"`) and CEL look at.
  * - decimal fields (a `string` or google.type.Decimal field with the decimal option) → `string` decimal text,
  *   DECIMAL(p,s) column.
  * - repeated → array / ARRAY; map → `Map<K, V>` / MAP; message → its record class / STRUCT.
@@ -56,7 +58,8 @@ export type FieldType =
   | { readonly kind: "wrapper"; readonly scalar: ScalarKind }
   | { readonly kind: "json"; readonly wellKnown: "Struct" | "Value" | "ListValue" | "Any" }
   | { readonly kind: "decimal"; readonly precision: number; readonly scale: number }
-  | { readonly kind: "list"; readonly element: FieldType }
+  /** `wellKnown: "FieldMask"`: a google.protobuf.FieldMask, its paths as a list of strings (JSON: one string). */
+  | { readonly kind: "list"; readonly element: FieldType; readonly wellKnown?: "FieldMask" }
   | { readonly kind: "map"; readonly key: ScalarKind; readonly value: FieldType };
 
 export type IngestRole = "ingest_id" | "ingest_source" | "created_at" | "updated_at";

@@ -1,8 +1,8 @@
 /**
  * Strict decoding of untrusted proto3 JSON into a record init object. Follows the proto3 JSON mapping
  * (https://protobuf.dev/programming-guides/json/): field keys by JSON name or proto name, 64-bit integers as
- * strings or numbers, enums by name or number, RFC 3339 timestamps, `"1.5s"` durations, base64 bytes, `null` as
- * absent. It never stops at the first problem: every unknown field, wrong type, out-of-range number and bad value
+ * strings or numbers, enums by name or number, RFC 3339 timestamps, `"1.5s"` durations, base64 bytes, FieldMasks as
+ * `"a.b,cD"`, `null` as absent. It never stops at the first problem: every unknown field, wrong type, out-of-range number and bad value
  * is reported with its path, in one `JsonDecodeError`.
  *
  * Absent fields are left out of the result (proto3 JSON has no required fields); the generated constructor fills
@@ -13,6 +13,7 @@ import type { FieldDescriptor, FieldType, Int64Representation, RecordDescriptor,
 import { checkDescriptor } from "./descriptor-check.js";
 import { enumName } from "./enums.js";
 import { IssueList, JsonDecodeError } from "./errors.js";
+import { fieldMaskFromJson } from "./json-field-mask.js";
 import { isJsonObject, toJsonValue } from "./json-value.js";
 import {
   formatUnscaled,
@@ -148,6 +149,7 @@ function decodeValue(type: FieldType, json: unknown, path: string, sensitive: bo
       return check(unscaled instanceof Invalid ? unscaled : formatUnscaled(unscaled, type.scale));
     }
     case "list": {
+      if (type.wellKnown === "FieldMask") return check(fieldMaskFromJson(json));
       if (!Array.isArray(json)) return check(new Invalid("must be a JSON array"));
       const items: unknown[] = [];
       json.forEach((item: unknown, j) => {

@@ -2,7 +2,7 @@
  * A record to its proto3 JSON (https://protobuf.dev/programming-guides/json/), so that `decodeJson` and
  * protobuf-es's `fromJson` read it back: JSON names as keys, 64-bit integers as strings, enums by name, RFC 3339
  * timestamps in UTC, `"1.5s"` durations, standard base64 bytes, NaN/Infinity as strings, google.type.Date as
- * `{ year, month, day }`. Every field that has a value is written (proto3 JSON allows default values); absent
+ * `{ year, month, day }`, a FieldMask as its paths in lowerCamelCase joined by commas (`"a.b,cD"`). Every field that has a value is written (proto3 JSON allows default values); absent
  * fields are left out. Values that do not fit their type throw a `RecordEncodeError` listing all of them.
  */
 
@@ -12,6 +12,7 @@ import type { FieldType, RecordDescriptor, ScalarKind } from "./descriptor.js";
 import { checkDescriptor, fieldValue, isRecordLike, unknownOneofCases } from "./descriptor-check.js";
 import { enumName } from "./enums.js";
 import { IssueList, REDACTED, RecordEncodeError } from "./errors.js";
+import { fieldMaskToJson } from "./json-field-mask.js";
 import { toJsonValue } from "./json-value.js";
 import {
   formatUnscaled,
@@ -100,6 +101,7 @@ function encodeValue(type: FieldType, value: unknown, path: string, sensitive: b
     case "decimal":
       return check(toUnscaled(value, type.precision, type.scale), (u) => formatUnscaled(u, type.scale));
     case "list": {
+      if (type.wellKnown === "FieldMask") return check(fieldMaskToJson(value), (json) => json);
       if (!Array.isArray(value)) return check(new Invalid("must be an array"), () => null);
       return (value as readonly unknown[]).map((item, j) => {
         const itemPath = `${path}[${j}]`;

@@ -1,12 +1,12 @@
 /**
  * Record values as CEL sees them, for the rules generated validators evaluate with the CEL interpreter: integers are
- * `bigint` (unsigned ones `CelUint`), enums their numbers, Timestamp and Duration their protobuf messages, a nested
+ * `bigint` (unsigned ones `CelUint`), enums their numbers, Timestamp, Duration and FieldMask their protobuf messages, a nested
  * record a map from proto field names to values (fields with presence only when set), wrappers `null` when unset.
  * The field types are the record descriptors' own (`RecordDescriptor`), so no descriptor set is needed at run time.
  */
 import { type CelInput, type CelMap, type CelValue, celMap, celUint, isCelUint } from "@bufbuild/cel";
 import { create } from "@bufbuild/protobuf";
-import { DurationSchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { DurationSchema, FieldMaskSchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { FieldType, RecordDescriptor, ScalarKind } from "../records/descriptor.js";
 
 /** A value of a record field of `type` (as the record class holds it) as a CEL value. */
@@ -33,6 +33,7 @@ export function toCel(value: unknown, type: FieldType): CelInput {
     case "json":
       return jsonToCel(value);
     case "list":
+      if (type.wellKnown === "FieldMask") return create(FieldMaskSchema, { paths: [...(value as readonly string[])] });
       return (value as readonly unknown[]).map((e) => toCel(e, type.element));
     case "map": {
       const out = new Map<CelInput, CelInput>();
@@ -145,7 +146,7 @@ function defaultOf(type: FieldType): CelInput {
     case "json":
       return null;
     case "list":
-      return [];
+      return type.wellKnown === "FieldMask" ? create(FieldMaskSchema) : [];
     case "map":
       return new Map() as CelInput;
   }

@@ -34,9 +34,12 @@ export {
   bytesMatch,
   bytesStartWith,
   codepoints,
+  fieldMaskTouches,
+  fieldMaskWithin,
   isUtf8,
   type Pattern,
   re2,
+  stringsEqual,
   utf8Bytes,
 } from "./rules.js";
 export { pathSegments, type StandardSchemaV1, standardSchema } from "./standard-schema.js";

@@ -143,3 +143,30 @@ export function anyTypeUrl(json: unknown): string {
   const url = (json as Record<string, unknown>)["@type"];
   return typeof url === "string" ? url : "";
 }
+
+/** Two string lists with the same items in the same order (`field_mask.const` compares paths as CEL lists). */
+export function stringsEqual(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether `path` is one of `entries` or below one of them (`a.b` is below `a`; `ab` is not). */
+function coveredBy(path: string, entries: readonly string[]): boolean {
+  for (const entry of entries) {
+    if (path === entry || (path.length > entry.length && path.startsWith(entry) && path[entry.length] === ".")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** `field_mask.in`: every path is one of `allowed` or below one of them. */
+export function fieldMaskWithin(paths: readonly string[], allowed: readonly string[]): boolean {
+  return paths.every((p) => coveredBy(p, allowed));
+}
+
+/** `field_mask.not_in` is violated when some path is one of `denied` or below one of them. */
+export function fieldMaskTouches(paths: readonly string[], denied: readonly string[]): boolean {
+  return paths.some((p) => coveredBy(p, denied));
+}

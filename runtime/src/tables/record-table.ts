@@ -466,9 +466,12 @@ export class RecordTable<T extends object> {
     return { valid, rejected };
   }
 
-  /** The commit that holds a batch: found by its `userMetadata` marker in the table's history (newest first). */
+  /**
+   * The commit that holds a batch: found by its `userMetadata` marker in the table's history (newest first): the
+   * newest commit alone first (no concurrent writer: it is ours), then the last 64, then all of it.
+   */
   async #commitOf(marker: string, options: QueryOptions): Promise<bigint | undefined> {
-    for (const limit of [" LIMIT 64", ""]) {
+    for (const limit of [" LIMIT 1", " LIMIT 64", ""]) {
       const df = await this.#session.sql(`DESCRIBE HISTORY ${this.target.sql}${limit}`, undefined, options);
       const versions = (await df.collect(options))
         .filter((h) => h.userMetadata === marker)

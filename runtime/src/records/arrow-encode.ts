@@ -83,6 +83,25 @@ function structChildren(
   );
 }
 
+const readers = new WeakMap<FieldDescriptor, (record: object) => unknown>();
+
+/**
+ * A reader of one field's value, made once per field. A plain property is read by a function of its own
+ * (`o => o["name"]`, built with `new Function` from the JSON-quoted name, never from other input), so the property
+ * access sees one record shape and stays fast; a closure shared by every field would see all of them.
+ */
+function reader(field: FieldDescriptor): (record: object) => unknown {
+  let read = readers.get(field);
+  if (read === undefined) {
+    read =
+      field.oneof === undefined
+        ? (new Function("o", `return o[${JSON.stringify(field.name)}];`) as (record: object) => unknown)
+        : (record: object) => fieldValue(record, field);
+    readers.set(field, read);
+  }
+  return read;
+}
+
 function columnOf(
   field: FieldDescriptor,
   objects: readonly unknown[],
@@ -90,15 +109,10 @@ function columnOf(
   sensitive: boolean,
 ): Column {
   const values: unknown[] = new Array(objects.length);
-  const name = field.name;
+  const read = reader(field);
   for (let i = 0; i < objects.length; i++) {
     const o = objects[i];
-    values[i] =
-      o === UNDER_NULL
-        ? UNDER_NULL
-        : field.oneof === undefined
-          ? (o as Record<string, unknown>)[name]
-          : fieldValue(o as object, field);
+    values[i] = o === UNDER_NULL ? UNDER_NULL : read(o as object);
   }
   return {
     values,

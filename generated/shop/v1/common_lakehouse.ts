@@ -200,7 +200,7 @@ export class Money {
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
    */
   static check(record: Money, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, (v) => Money.checkAt(v, record, ""));
+    return Violations.collect(options, Money.checkAt, record);
   }
 
   /**
@@ -208,7 +208,7 @@ export class Money {
    * @internal
    */
   static checkAt(v: Violations, r: Money, at: string): void {
-    if (!(["CURRENCY_UNSPECIFIED", "CURRENCY_EUR", "CURRENCY_USD", "CURRENCY_GBP"] as string[]).includes(r.currency)) v.add(`${at}currency`, "enum.defined_only", "enum.defined_only", "value must be one of the defined enum values", r.currency);
+    if (!Money$0.includes(r.currency)) v.add(`${at}currency`, "enum.defined_only", "enum.defined_only", "value must be one of the defined enum values", r.currency);
   }
 
   /**
@@ -241,6 +241,8 @@ export class Money {
     (record: Money) => Money.check(record),
   );
 }
+
+const Money$0 = ["CURRENCY_UNSPECIFIED", "CURRENCY_EUR", "CURRENCY_USD", "CURRENCY_GBP"] as string[];
 
 /**
  * The fields of a {@link Address}, all optional: what `new Address(init)` takes.
@@ -448,7 +450,7 @@ export class Address {
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
    */
   static check(record: Address, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, (v) => Address.checkAt(v, record, ""));
+    return Violations.collect(options, Address.checkAt, record);
   }
 
   /**

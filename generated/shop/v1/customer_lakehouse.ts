@@ -443,7 +443,7 @@ export class Customer {
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
    */
   static check(record: Customer, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, (v) => Customer.checkAt(v, record, ""));
+    return Violations.collect(options, Customer.checkAt, record);
   }
 
   /**
@@ -460,7 +460,8 @@ export class Customer {
     if (!Customer$0.test(r.countryCode)) v.add(`${at}country_code`, "string.pattern", "string.pattern", "does not match regex pattern `^[A-Z]{2}$`", r.countryCode);
     if (r.tags.length > 20) v.add(`${at}tags`, "repeated.max_items", "repeated.max_items", "must contain no more than 20 item(s)", r.tags);
     if (!allUnique(r.tags)) v.add(`${at}tags`, "repeated.unique", "repeated.unique", "repeated value must contain unique items", r.tags);
-    for (const [i, x] of r.tags.entries()) {
+    for (let i = 0; i < r.tags.length; i++) {
+      const x = r.tags[i]!;
       if (codepoints(x) < 1) v.add(`${at}tags[${i}]`, "repeated.items.string.min_len", "string.min_len", "must be at least 1 characters", x);
       if (codepoints(x) > 40) v.add(`${at}tags[${i}]`, "repeated.items.string.max_len", "string.max_len", "must be at most 40 characters", x);
     }
@@ -471,12 +472,12 @@ export class Customer {
     if (r.loyaltyPoints !== undefined) {
       if (!(r.loyaltyPoints >= 0n)) v.add(`${at}loyalty_points`, "int64.gte", "int64.gte", "must be greater than or equal to 0", r.loyaltyPoints);
     }
-    if (!(["TIER_UNSPECIFIED", "TIER_SILVER", "TIER_GOLD"] as string[]).includes(r.tier)) v.add(`${at}tier`, "enum.defined_only", "enum.defined_only", "value must be one of the defined enum values", r.tier);
+    if (!Customer$1.includes(r.tier)) v.add(`${at}tier`, "enum.defined_only", "enum.defined_only", "value must be one of the defined enum values", r.tier);
     if (r.lifetimeValue !== undefined) {
       Money.checkAt(v, r.lifetimeValue, `${at}lifetime_value.`);
     }
     if (r.verifiedFields !== undefined) {
-      if (!fieldMaskWithin(r.verifiedFields, ["email", "display_name", "billing_address", "country_code"])) v.add(`${at}verified_fields`, "field_mask.in", "field_mask.in", "must only contain paths in [email, display_name, billing_address, country_code]", r.verifiedFields);
+      if (!fieldMaskWithin(r.verifiedFields, Customer$2)) v.add(`${at}verified_fields`, "field_mask.in", "field_mask.in", "must only contain paths in [email, display_name, billing_address, country_code]", r.verifiedFields);
     }
   }
 
@@ -512,4 +513,6 @@ export class Customer {
 }
 
 const Customer$0 = re2("^[A-Z]{2}$");
+const Customer$1 = ["TIER_UNSPECIFIED", "TIER_SILVER", "TIER_GOLD"] as string[];
+const Customer$2 = ["email", "display_name", "billing_address", "country_code"];
 

@@ -683,7 +683,7 @@ export class Order {
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
    */
   static check(record: Order, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, (v) => Order.checkAt(v, record, ""));
+    return Violations.collect(options, Order.checkAt, record);
   }
 
   /**
@@ -693,9 +693,10 @@ export class Order {
   static checkAt(v: Violations, r: Order, at: string): void {
     if (!r.orderId.startsWith("ord_")) v.add(`${at}order_id`, "string.prefix", "string.prefix", "does not have prefix `ord_`", r.orderId);
     if (r.customerId === "") v.add(`${at}customer_id`, "required", "required", "value is required");
-    if (["STATUS_UNSPECIFIED"].includes(r.status)) v.add(`${at}status`, "enum.not_in", "enum.not_in", "must not be in list [0]", r.status);
+    if (Order$0.includes(r.status)) v.add(`${at}status`, "enum.not_in", "enum.not_in", "must not be in list [0]", r.status);
     if (r.lines.length < 1) v.add(`${at}lines`, "repeated.min_items", "repeated.min_items", "must contain at least 1 item(s)", r.lines);
-    for (const [i, x] of r.lines.entries()) {
+    for (let i = 0; i < r.lines.length; i++) {
+      const x = r.lines[i]!;
       Order_Line.checkAt(v, x, `${at}lines[${i}].`);
     }
     if (r.shippingAddress !== undefined) {
@@ -708,7 +709,7 @@ export class Order {
       Order_Card.checkAt(v, r.payment.value, `${at}card.`);
     }
     if (r.payment.case === "voucherCode") {
-      if (!Order$0.test(r.payment.value)) v.add(`${at}voucher_code`, "string.pattern", "string.pattern", "does not match regex pattern `^[A-Z0-9]{8,16}$`", r.payment.value);
+      if (!Order$1.test(r.payment.value)) v.add(`${at}voucher_code`, "string.pattern", "string.pattern", "does not match regex pattern `^[A-Z0-9]{8,16}$`", r.payment.value);
     }
     if (r.payment.case === "bankTransfer") {
       Order_BankTransfer.checkAt(v, r.payment.value, `${at}bank_transfer.`);
@@ -758,7 +759,8 @@ export class Order {
   );
 }
 
-const Order$0 = re2("^[A-Z0-9]{8,16}$");
+const Order$0 = ["STATUS_UNSPECIFIED"];
+const Order$1 = re2("^[A-Z0-9]{8,16}$");
 
 /**
  * The fields of a {@link Order_Line}, all optional: what `new Order_Line(init)` takes.
@@ -995,7 +997,7 @@ export class Order_Line {
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
    */
   static check(record: Order_Line, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, (v) => Order_Line.checkAt(v, record, ""));
+    return Violations.collect(options, Order_Line.checkAt, record);
   }
 
   /**
@@ -1012,7 +1014,8 @@ export class Order_Line {
       if (!(r.discount >= 0)) v.add(`${at}discount`, "double.gte", "double.gte", "must be greater than or equal to 0", r.discount);
       if (!Number.isFinite(r.discount)) v.add(`${at}discount`, "double.finite", "double.finite", "must be finite", r.discount);
     }
-    for (const [i, x] of r.giftMessages.entries()) {
+    for (let i = 0; i < r.giftMessages.length; i++) {
+      const x = r.giftMessages[i]!;
       if (codepoints(x) > 500) v.add(`${at}gift_messages[${i}]`, "repeated.items.string.max_len", "string.max_len", "must be at most 500 characters", x);
     }
   }
@@ -1220,7 +1223,7 @@ export class Order_Card {
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
    */
   static check(record: Order_Card, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, (v) => Order_Card.checkAt(v, record, ""));
+    return Violations.collect(options, Order_Card.checkAt, record);
   }
 
   /**
@@ -1229,7 +1232,7 @@ export class Order_Card {
    */
   static checkAt(v: Violations, r: Order_Card, at: string): void {
     if (!Order_Card$0.test(r.last4)) v.add(`${at}last4`, "string.pattern", "string.pattern", "does not match regex pattern `^[0-9]{4}$`", r.last4, true);
-    if (!["visa", "mastercard", "amex"].includes(r.network)) v.add(`${at}network`, "string.in", "string.in", "must be in list [visa, mastercard, amex]", r.network);
+    if (!Order_Card$1.includes(r.network)) v.add(`${at}network`, "string.in", "string.in", "must be in list [visa, mastercard, amex]", r.network);
   }
 
   /**
@@ -1264,6 +1267,7 @@ export class Order_Card {
 }
 
 const Order_Card$0 = re2("^[0-9]{4}$");
+const Order_Card$1 = ["visa", "mastercard", "amex"];
 
 /**
  * The fields of a {@link Order_BankTransfer}, all optional: what `new Order_BankTransfer(init)` takes.
@@ -1434,7 +1438,7 @@ export class Order_BankTransfer {
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
    */
   static check(record: Order_BankTransfer, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, (v) => Order_BankTransfer.checkAt(v, record, ""));
+    return Violations.collect(options, Order_BankTransfer.checkAt, record);
   }
 
   /**

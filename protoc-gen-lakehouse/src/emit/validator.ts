@@ -350,7 +350,13 @@ function valueChecks(
       report,
     );
     if (element.length > 0) {
-      out.push([`for (const [i, x] of ${x}.entries()) {`], ...element.map((l) => ["  ", ...l]), ["}"]);
+      // An index loop: no iterator and no [i, x] pair per element.
+      out.push(
+        [`for (let i = 0; i < ${x}.length; i++) {`],
+        [`  const x = ${x}[i]!;`],
+        ...element.map((l) => ["  ", ...l]),
+        ["}"],
+      );
     }
     return out;
   }
@@ -545,7 +551,7 @@ export function emitValidatorMembers(
     ),
   );
   f.print(`  static check(record: ${name}, options?: `, options, "): ", ctx.validation("Violation", true), "[] {");
-  f.print("    return ", Violations, `.collect(options, (v) => ${name}.checkAt(v, record, ""));`);
+  f.print("    return ", Violations, `.collect(options, ${name}.checkAt, record);`);
   f.print("  }");
   f.print();
   f.print(

@@ -115,7 +115,7 @@ export function typeChecks(
     case "other":
       if (shape.what === "duration" || shape.what === "timestamp") return temporalChecks(shape.what, set, x, rule, ctx);
       if (shape.what === "any") return anyChecks(set, x, rule);
-      if (shape.what === "fieldMask") return fieldMaskChecks(set, x, rule);
+      if (shape.what === "fieldMask") return fieldMaskChecks(set, x, rule, ctx);
       return [];
   }
 }
@@ -208,7 +208,8 @@ function numberChecks(
   for (const name of ["in", "not_in"] as const) {
     const list = set.get(name) as unknown[] | undefined;
     if (list === undefined || list.length === 0) continue;
-    const items = `[${list.map(literal).join(", ")}]`;
+    // Lists are module-level constants: an array literal in the check would be allocated on every call.
+    const items = ctx.constant([`[${list.map(literal).join(", ")}]`]);
     out.push(
       check(
         `${name === "in" ? "!" : ""}${items}.includes(${x})`,
@@ -272,9 +273,10 @@ function stringChecks(set: Map<string, unknown>, x: string, rule: (n: string) =>
   for (const name of ["in", "not_in"] as const) {
     const list = set.get(name) as string[] | undefined;
     if (list === undefined || list.length === 0) continue;
+    const items = ctx.constant([`[${list.map(lit).join(", ")}]`]);
     out.push(
       check(
-        `${name === "in" ? "!" : ""}[${list.map(lit).join(", ")}].includes(${x})`,
+        `${name === "in" ? "!" : ""}${items}.includes(${x})`,
         rule(name),
         `string.${name}`,
         `must ${name === "in" ? "" : "not "}be in list [${list.join(", ")}]`,
@@ -432,7 +434,7 @@ function enumChecks(
   shape: Extract<ValueShape, { kind: "enum" }>,
   x: string,
   rule: (n: string) => string,
-  _ctx: CheckContext,
+  ctx: CheckContext,
 ): Check[] {
   // Record classes hold enum values as their names (enum_as_int only changes the column); rules are about numbers,
   // and with `allow_alias` one number has several names.
@@ -445,7 +447,8 @@ function enumChecks(
   if (set.has("const")) {
     const c = set.get("const") as number;
     const [only, ...aliases] = names([c]);
-    const violated = aliases.length === 0 ? `${x} !== ${only}` : `![${names([c]).join(", ")}].includes(${x})`;
+    const violated =
+      aliases.length === 0 ? `${x} !== ${only}` : `!${ctx.constant([`[${names([c]).join(", ")}]`])}.includes(${x})`;
     out.push(check(violated, rule("const"), "enum.const", `must equal ${c}`));
   }
   for (const name of ["in", "not_in"] as const) {
@@ -453,7 +456,7 @@ function enumChecks(
     if (list === undefined || list.length === 0) continue;
     out.push(
       check(
-        `${name === "in" ? "!" : ""}[${names(list).join(", ")}].includes(${x})`,
+        `${name === "in" ? "!" : ""}${ctx.constant([`[${names(list).join(", ")}]`])}.includes(${x})`,
         rule(name),
         `enum.${name}`,
         `must ${name === "in" ? "" : "not "}be in list [${list.join(", ")}]`,
@@ -462,10 +465,10 @@ function enumChecks(
   }
   if (set.get("defined_only") === true) {
     // Typed code can only hold defined names; this catches values that came in untyped.
-    const defined = `[${shape.desc.values.map((v) => lit(v.name)).join(", ")}]`;
+    const defined = ctx.constant([`[${shape.desc.values.map((v) => lit(v.name)).join(", ")}] as string[]`]);
     out.push(
       check(
-        `!(${defined} as string[]).includes(${x})`,
+        `!${defined}.includes(${x})`,
         rule("defined_only"),
         "enum.defined_only",
         "value must be one of the defined enum values",

@@ -4,7 +4,7 @@
  * an entry when it equals it or starts with the entry and a dot (`a.b` is covered by `a`, `ab` is not).
  */
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
-import type { Check, Code } from "./checks.js";
+import type { Check, CheckContext, Code } from "./checks.js";
 
 const lit = (s: string): string => JSON.stringify(s);
 const r = (name: string) => ({ runtime: name });
@@ -20,13 +20,19 @@ const listText = (paths: readonly string[]): string => `[${paths.join(", ")}]`;
  * The checks of `field_mask` rules on the paths `x`; `set` holds the set rule fields by proto name (`example`
  * removed: its expression is `true`).
  */
-export function fieldMaskChecks(set: Map<string, unknown>, x: string, rule: (name: string) => string): Check[] {
+export function fieldMaskChecks(
+  set: Map<string, unknown>,
+  x: string,
+  rule: (name: string) => string,
+  ctx: CheckContext,
+): Check[] {
   const out: Check[] = [];
+  const list = (paths: readonly string[]): string => ctx.constant([`[${paths.map(lit).join(", ")}]`]);
   const c = set.get("const") as FieldMask | undefined;
   if (c !== undefined) {
     out.push(
       check(
-        ["!", r("stringsEqual"), `(${x}, [${c.paths.map(lit).join(", ")}])`],
+        ["!", r("stringsEqual"), `(${x}, ${list(c.paths)})`],
         rule("const"),
         "field_mask.const",
         `must equal paths ${listText(c.paths)}`,
@@ -37,7 +43,7 @@ export function fieldMaskChecks(set: Map<string, unknown>, x: string, rule: (nam
   if (allowed !== undefined && allowed.length > 0) {
     out.push(
       check(
-        ["!", r("fieldMaskWithin"), `(${x}, [${allowed.map(lit).join(", ")}])`],
+        ["!", r("fieldMaskWithin"), `(${x}, ${list(allowed)})`],
         rule("in"),
         "field_mask.in",
         `must only contain paths in ${listText(allowed)}`,
@@ -48,7 +54,7 @@ export function fieldMaskChecks(set: Map<string, unknown>, x: string, rule: (nam
   if (denied !== undefined && denied.length > 0) {
     out.push(
       check(
-        [r("fieldMaskTouches"), `(${x}, [${denied.map(lit).join(", ")}])`],
+        [r("fieldMaskTouches"), `(${x}, ${list(denied)})`],
         rule("not_in"),
         "field_mask.not_in",
         `must not contain any paths in ${listText(denied)}`,

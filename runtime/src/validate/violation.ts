@@ -43,34 +43,41 @@ export class Violations {
 
   /** Records a violation; `value` is rendered (redacted when `sensitive`). */
   add(path: string, rule: string, ruleId: string, message: string, value?: unknown, sensitive = false): void {
-    this.list.push({
-      path,
-      rule,
-      ruleId,
-      message,
-      ...(value === undefined ? {} : { value: renderValue(value, sensitive) }),
-    });
+    // Two literal shapes rather than a spread: violations are built on the hot path of invalid batches.
+    this.list.push(
+      value === undefined
+        ? { path, rule, ruleId, message }
+        : { path, rule, ruleId, message, value: renderValue(value, sensitive) },
+    );
     if (this.failFast) throw STOP;
   }
 
   /** Like `add`, for a violation of a map key. */
   addKey(path: string, rule: string, ruleId: string, message: string, value?: unknown, sensitive = false): void {
-    this.list.push({
-      path,
-      rule,
-      ruleId,
-      message,
-      forKey: true,
-      ...(value === undefined ? {} : { value: renderValue(value, sensitive) }),
-    });
+    this.list.push(
+      value === undefined
+        ? { path, rule, ruleId, message, forKey: true }
+        : { path, rule, ruleId, message, forKey: true, value: renderValue(value, sensitive) },
+    );
     if (this.failFast) throw STOP;
   }
 
-  /** Runs `body`, stopping quietly at the first violation under `failFast`. */
-  static collect(options: ValidateOptions | undefined, body: (v: Violations) => void): Violation[] {
+  /**
+   * The violations of `record`, checked by a generated `checkAt` from the root (`at` = ""); without `failFast`
+   * there is nothing to unwind, so no try/catch and no closure on the way.
+   */
+  static collect<R>(
+    options: ValidateOptions | undefined,
+    checkAt: (v: Violations, record: R, at: string) => void,
+    record: R,
+  ): Violation[] {
     const v = new Violations(options);
+    if (!v.failFast) {
+      checkAt(v, record, "");
+      return v.list;
+    }
     try {
-      body(v);
+      checkAt(v, record, "");
     } catch (e) {
       if (e !== STOP) throw e;
     }

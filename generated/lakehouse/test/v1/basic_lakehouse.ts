@@ -321,7 +321,7 @@ export class BasicTestRecord {
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
    */
   static check(record: BasicTestRecord, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, (v) => BasicTestRecord.checkAt(v, record, ""));
+    return Violations.collect(options, BasicTestRecord.checkAt, record);
   }
 
   /**

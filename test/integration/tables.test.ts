@@ -93,6 +93,41 @@ describe("RecordTable", () => {
     expect(retry.version).toBe(first.version);
   });
 
+  test("insertStream: one commit per batch in order, the next batch prepared during the write; a rejected batch stops the stream after the earlier ones landed", async () => {
+    const table = new RecordTable(spark, BasicTestRecord, { location: tablePath("stream") });
+    await table.ensureTable();
+    let pulled = 0;
+    const pulledAtCommit: number[] = [];
+    function* source(n: number, badAt?: number) {
+      for (let i = 1; i <= n; i++) {
+        pulled++;
+        yield basic(BigInt(i), i === badAt ? { name: "x".repeat(201) } : {});
+      }
+    }
+    const result = await table.insertStream(source(25), {
+      batchSize: 10,
+      appId: "stream-writer",
+      onProgress: () => pulledAtCommit.push(pulled),
+    });
+    expect(result).toMatchObject({ batches: 3, inserted: 25, rejected: 0 });
+    // While batch 1 was written, batch 2 was pulled (and validated), but never more than two batches at once.
+    expect(pulledAtCommit).toEqual([20, 25, 25]);
+    const history = await (await spark.sql(`DESCRIBE HISTORY ${table.target.sql}`)).collect();
+    const writes = history.filter((h) => h.operation === "WRITE").sort((a, b) => Number(a.version) - Number(b.version));
+    expect(writes.map((h) => h.userMetadata)).toEqual(["stream-writer:1", "stream-writer:2", "stream-writer:3"]);
+    expect(result.lastVersion).toBe(writes[2]?.version);
+
+    // Batch 2 of the second stream (ids 11..20) holds an invalid record: batch 1 commits, batches 2 and 3 never do.
+    const error = await table
+      .insertStream(source(30, 15), { batchSize: 10, appId: "stream-writer-2" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecordsRejectedError);
+    expect((error as RecordsRejectedError).rejects.map((r) => r.index)).toEqual([4]);
+    expect(await table.count()).toBe(35n);
+    const [row] = await (await spark.sql(`SELECT count(*) AS n, max(id) AS top FROM ${table.target.sql}`)).collect();
+    expect(row).toEqual({ n: 35n, top: 25n });
+  });
+
   test("typed filters: equality, ranges, in, null checks, and/or/not", async () => {
     const table = new RecordTable(spark, BasicTestRecord, { location: tablePath("filters") });
     await table.ensureTable();

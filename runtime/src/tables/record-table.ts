@@ -63,6 +63,13 @@ export interface InsertStreamOptions<T = unknown> extends Omit<InsertOptions, "i
   onRejected?: (rejected: readonly { record: T; issues: readonly RecordIssue[] }[]) => void;
 }
 
+/** A validated batch: the Arrow table of its valid records (none when every record was rejected). */
+interface PreparedBatch {
+  inserted: number;
+  rejected: readonly RejectedRecord[];
+  data: Table | undefined;
+}
+
 export interface StageResult {
   /** The Parquet file the batch was staged in. */
   file: string;
@@ -157,34 +164,14 @@ export class RecordTable<T extends object> {
    */
   async insertRecords(records: readonly T[], options: InsertOptions = {}): Promise<InsertResult> {
     const key = options.idempotencyKey ?? { appId: this.#appId, version: this.#nextVersion++ };
-    const { valid, rejected, encoded } = this.#validate(records);
-    if (rejected.length > 0 && (options.onInvalid ?? "reject") === "reject") {
-      throw new RecordsRejectedError(this.descriptor.typeName, records.length, rejected);
-    }
-    if (valid.length === 0) return { inserted: 0, rejected, version: undefined, idempotencyKey: key };
-    const marker = `${key.appId}:${key.version}`;
-    const data = encoded ?? toArrow(this.descriptor, valid);
-    // Upload and append again on a lost session or connection: the same txnAppId/txnVersion makes Delta skip the
-    // append if the earlier try had committed, so the batch lands exactly once.
-    const version = await this.#resilient(async () => {
-      const df = await this.#session.createDataFrame(data, options);
-      const writer = df.write
-        .format("delta")
-        .mode("append")
-        .option("txnAppId", key.appId)
-        .option("txnVersion", key.version)
-        .option("userMetadata", marker);
-      if (this.target.location !== undefined) await writer.save(this.target.location, options);
-      else await writer.saveAsTable(this.target.tableName as string, options);
-      return this.#commitOf(marker, options);
-    }, options);
-    return { inserted: valid.length, rejected, version, idempotencyKey: key };
+    return this.#append(this.#prepare(records, options), key, options);
   }
 
   /**
    * Validate and insert an (async) iterable of records in bounded batches: one idempotent Delta commit per batch,
-   * client memory bounded by the batch size. Each batch is atomic; a rejected batch stops the stream (with
-   * `onInvalid: "skip"`, its invalid records are skipped and counted instead) — earlier batches stay committed.
+   * in order. Each batch is atomic; a rejected batch stops the stream (with `onInvalid: "skip"`, its invalid records
+   * are skipped and counted instead) — earlier batches stay committed. The next batch is collected, validated and
+   * encoded while the previous one is being written, so client memory holds at most two batches.
    */
   async insertStream(
     source: AsyncIterable<T> | Iterable<T>,
@@ -195,29 +182,43 @@ export class RecordTable<T extends object> {
     let version = BigInt(options.firstVersion ?? this.#nextVersion);
     const progress: InsertStreamResult = { batches: 0, inserted: 0, rejected: 0, lastVersion: undefined };
     let batch: T[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const result = await this.insertRecords(batch, {
-        ...options,
-        idempotencyKey: { appId, version },
-      });
-      version++;
+    // The append in flight (at most one); its failure is seen by the next flush or at the end.
+    let writing: Promise<void> = Promise.resolve();
+    const append = async (records: readonly T[], prepared: PreparedBatch, key: IdempotencyKey) => {
+      const result = await this.#append(prepared, key, options);
       progress.batches++;
       progress.inserted += result.inserted;
       progress.rejected += result.rejected.length;
       progress.lastVersion = result.version ?? progress.lastVersion;
       if (result.rejected.length > 0) {
-        const current = batch;
-        options.onRejected?.(result.rejected.map((r) => ({ record: current[r.index] as T, issues: r.issues })));
+        options.onRejected?.(result.rejected.map((r) => ({ record: records[r.index] as T, issues: r.issues })));
       }
-      batch = [];
       options.onProgress?.({ ...progress });
     };
-    for await (const record of source) {
-      batch.push(record);
-      if (batch.length >= batchSize) await flush();
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const records = batch;
+      batch = [];
+      const key = { appId, version };
+      version++;
+      let prepared: PreparedBatch;
+      try {
+        prepared = this.#prepare(records, options);
+      } finally {
+        await writing; // batches commit in order: the earlier one first, even when this one is rejected
+      }
+      writing = append(records, prepared, key);
+      writing.catch(() => {}); // awaited by the next flush or at the end; not an unhandled rejection meanwhile
+    };
+    try {
+      for await (const record of source) {
+        batch.push(record);
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+    } finally {
+      await writing;
     }
-    await flush();
     if (options.appId === undefined) this.#nextVersion = version;
     return progress;
   }
@@ -435,6 +436,38 @@ export class RecordTable<T extends object> {
     }
     if (options.limit !== undefined) df = df.limit(options.limit);
     return df;
+  }
+
+  /** Validate and encode a batch (no I/O). Under `onInvalid: "reject"` one invalid record rejects the whole batch. */
+  #prepare(records: readonly T[], options: InsertOptions): PreparedBatch {
+    const { valid, rejected, encoded } = this.#validate(records);
+    if (rejected.length > 0 && (options.onInvalid ?? "reject") === "reject") {
+      throw new RecordsRejectedError(this.descriptor.typeName, records.length, rejected);
+    }
+    if (valid.length === 0) return { inserted: 0, rejected, data: undefined };
+    return { inserted: valid.length, rejected, data: encoded ?? toArrow(this.descriptor, valid) };
+  }
+
+  /** Upload a prepared batch and append it in one idempotent Delta commit; then find that commit's version. */
+  async #append(batch: PreparedBatch, key: IdempotencyKey, options: QueryOptions): Promise<InsertResult> {
+    const { inserted, rejected, data } = batch;
+    if (data === undefined) return { inserted, rejected, version: undefined, idempotencyKey: key };
+    const marker = `${key.appId}:${key.version}`;
+    // Upload and append again on a lost session or connection: the same txnAppId/txnVersion makes Delta skip the
+    // append if the earlier try had committed, so the batch lands exactly once.
+    const version = await this.#resilient(async () => {
+      const df = await this.#session.createDataFrame(data, options);
+      const writer = df.write
+        .format("delta")
+        .mode("append")
+        .option("txnAppId", key.appId)
+        .option("txnVersion", key.version)
+        .option("userMetadata", marker);
+      if (this.target.location !== undefined) await writer.save(this.target.location, options);
+      else await writer.saveAsTable(this.target.tableName as string, options);
+      return this.#commitOf(marker, options);
+    }, options);
+    return { inserted, rejected, version, idempotencyKey: key };
   }
 
   /** Every record checked; `encoded` is the Arrow table of all of them when every one is valid (encoded once). */

@@ -56,7 +56,14 @@ const bodies: Record<ReadMode, () => Promise<void>> = {
     for await (const _ of table.stream()) rows++;
   },
 };
+// The client's CPU time (all threads) over the wall time of the runs: how much of a read is the client's own work.
+const cpuBefore = process.cpuUsage();
+const wallBefore = performance.now();
 const timing = await measure(args, bodies[args.mode]);
+const cpu = process.cpuUsage(cpuBefore);
+const clientCpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
 const peak = statusMiB("VmHWM");
 await spark.close();
-console.log(JSON.stringify({ seconds: timing.seconds, rows, rssBaselineMiB: baseline, rssPeakMiB: peak }));
+console.log(
+  JSON.stringify({ seconds: timing.seconds, rows, rssBaselineMiB: baseline, rssPeakMiB: peak, clientCpuShare }),
+);

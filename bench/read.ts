@@ -20,6 +20,8 @@ interface ReadRun {
   rows: number;
   rssBaselineMiB: number;
   rssPeakMiB: number;
+  /** The reading process's CPU time (all threads) ÷ wall time over its runs. */
+  clientCpuShare?: number;
 }
 
 const OURS: Record<ReadMode, string> = {
@@ -49,6 +51,9 @@ export async function readSection(ctx: BenchContext): Promise<SectionResult> {
         rate: rates(n, timing).median,
         rssPeakMiB: run.rssPeakMiB,
         rssGrowthMiB: Math.max(0, run.rssPeakMiB - run.rssBaselineMiB),
+        ...(run.clientCpuShare === undefined
+          ? {}
+          : { note: `client CPU ${(run.clientCpuShare * 100).toFixed(0)} % of wall time` }),
       });
       result.checks.push({
         section: "read",

@@ -23,7 +23,18 @@ def local_iterator():
 
 
 body = {"toArrow": to_arrow, "toLocalIterator": local_iterator}[a["mode"]]
+# The client's CPU time (all threads) over the wall time of the runs, as bench/read-child.ts measures ours.
+cpu_before, wall_before = time.process_time(), time.perf_counter()
 seconds = measure(a["warmup"], a["runs"], body)
+client_cpu_share = (time.process_time() - cpu_before) / (time.perf_counter() - wall_before)
 peak = peak_rss_mib()
 spark.stop()
-done({"seconds": seconds, "rows": counted[-1], "rssBaselineMiB": baseline, "rssPeakMiB": peak})
+done(
+    {
+        "seconds": seconds,
+        "rows": counted[-1],
+        "rssBaselineMiB": baseline,
+        "rssPeakMiB": peak,
+        "clientCpuShare": client_cpu_share,
+    }
+)

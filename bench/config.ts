@@ -13,6 +13,8 @@ export interface BenchConfig {
   /** The long streaming step (BasicTestRecord rows, ours only, peak RSS growth); 0 skips it. */
   readonly streamRows: number;
   readonly validateRecords: number;
+  /** Passes over the records per timed run of ours and the hand-written check (protovalidate makes one). */
+  readonly validatePasses: number;
   readonly validatePlan: RunPlan;
   readonly encodeRecords: number;
   readonly encodePlan: RunPlan;
@@ -29,6 +31,7 @@ export const QUICK: BenchConfig = {
   readPlan: { warmup: 0, runs: 1 },
   streamRows: 5000,
   validateRecords: 1000,
+  validatePasses: 1,
   validatePlan: { warmup: 1, runs: 3 },
   encodeRecords: 1000,
   encodePlan: { warmup: 1, runs: 3 },
@@ -44,7 +47,8 @@ export const FULL: BenchConfig = {
   readPlan: { warmup: 1, runs: 3 },
   streamRows: 10_000_000,
   validateRecords: 5000,
-  validatePlan: { warmup: 2, runs: 7 },
+  validatePasses: 20,
+  validatePlan: { warmup: 3, runs: 9 },
   encodeRecords: 20_000,
   encodePlan: { warmup: 1, runs: 5 },
   generateMessages: 200,

@@ -38,3 +38,23 @@ export async function measure(plan: RunPlan, body: (run: number) => unknown | Pr
 export function rates(items: number, t: Timing): { median: number; min: number; max: number } {
   return { median: items / t.median, min: items / t.max, max: items / t.min };
 }
+
+/**
+ * Like `measure` for several peers at once, interleaved: each round runs every peer once (warm-up rounds first), so
+ * a burst of load from elsewhere on a shared machine hits all peers alike instead of whichever ran at that moment.
+ */
+export function measureInterleaved(
+  plan: RunPlan,
+  bodies: Readonly<Record<string, () => unknown>>,
+): Record<string, Timing> {
+  const names = Object.keys(bodies);
+  const seconds: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = -plan.warmup; round < plan.runs; round++) {
+    for (const name of names) {
+      const start = process.hrtime.bigint();
+      (bodies[name] as () => unknown)();
+      if (round >= 0) seconds[name]?.push(Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, summarize(seconds[n] as number[])]));
+}

@@ -5,7 +5,9 @@
  * (`checkSchema`) and both generations of rows read back through the new class. Cases are grouped (every in-place
  * migration on one table; every rewrite reason on one catalog table and one path table, whose plans differ) because
  * each Delta statement costs about a second here. Also: the backfill of fields added inside a struct (and what the
- * new class does without it), and a catalog table's rename with `--apply`'s refusal of breaking reviews.
+ * new class does without it), fields added to the records of a list or a map (in place, with the backfill that
+ * rebuilds their elements, and in a rewrite), and a catalog table's rename with `--apply`'s refusal of breaking
+ * reviews.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -249,6 +251,185 @@ describe("a field without presence added inside a struct", () => {
       [1n, 1, 0, "UNIT_UNSPECIFIED", [], undefined],
       [2n, undefined, undefined, undefined, undefined, undefined],
       [3n, 2, 3, "UNIT_CM", ["a"], "n"],
+    ]);
+  }, 300_000);
+});
+
+describe("fields added to the records of a list or a map", () => {
+  /** The plan without its backfill, or the backfill alone. */
+  const only = (c: Case, keep: (purpose: StatementPurpose) => boolean) =>
+    c.report.migrations.map((m) => ({ ...m, statements: m.statements.filter((s) => keep(s.purpose)) }));
+
+  test("an optional field: ADD COLUMNS lines.element.note in place; old elements read back without it", async () => {
+    const c = await prepare("array-element-field-added");
+    expect(c.report.verdict).toBe("safe");
+    const before = new RecordTable(spark, c.Old, { location: c.location });
+    await before.ensureTable();
+    await before.insertRecords([new c.Old({ id: 1n, lines: [{ sku: "a", quantity: 1 }] })]);
+    expect(await applyMigrations(spark, c.report.migrations, log)).toBe(true);
+    const after = new RecordTable(spark, c.New, { location: c.location });
+    await after.checkSchema();
+    await after.insertRecords([new c.New({ id: 2n, lines: [{ sku: "b", quantity: 2, note: "gift" }] })]);
+    const rows = await after.query(undefined, { orderBy: [{ field: "id" }] });
+    expect(rows.map((r: AnyClass) => r.lines.map((l: AnyClass) => [l.sku, l.quantity, l.note]))).toEqual([
+      [["a", 1, undefined]],
+      [["b", 2, "gift"]],
+    ]);
+  }, 300_000);
+
+  test("inside list elements and map values: types widened and a comment set in place", async () => {
+    const c = await prepare("array-element-changed");
+    expect(c.report.migrations[0]?.rewrite).toBe(false);
+    const before = new RecordTable(spark, c.Old, { location: c.location });
+    await before.ensureTable();
+    await before.insertRecords([
+      new c.Old({ id: 1n, lines: [{ sku: "a", quantity: 1 }], stock: new Map([["eu", { count: 2 }]]) }),
+    ]);
+    expect(await applyMigrations(spark, c.report.migrations, log)).toBe(true);
+    const after = new RecordTable(spark, c.New, { location: c.location });
+    await after.checkSchema();
+    await after.insertRecords([
+      new c.New({
+        id: 2n,
+        lines: [{ sku: "b", quantity: 4_000_000_000 }],
+        stock: new Map([["us", { count: 4_000_000_001 }]]),
+      }),
+    ]);
+    const rows = await after.query(undefined, { orderBy: [{ field: "id" }] });
+    expect(
+      rows.map((r: AnyClass) => [
+        r.lines.map((l: AnyClass) => [l.sku, l.quantity]),
+        [...r.stock].map(([k, v]: [string, AnyClass]) => [k, v.count]),
+      ]),
+    ).toEqual([
+      [[["a", 1]], [["eu", 2]]],
+      [[["b", 4_000_000_000]], [["us", 4_000_000_001]]],
+    ]);
+  }, 300_000);
+
+  test("fields without presence in list elements: reads fail until the backfill rebuilds the elements with defaults", async () => {
+    const c = await prepare("array-element-field-added-not-null");
+    expect(c.report.verdict).toBe("needs-migration");
+    const before = new RecordTable(spark, c.Old, { location: c.location });
+    await before.ensureTable();
+    await before.insertRecords([
+      new c.Old({
+        id: 1n,
+        lines: [
+          { sku: "a", quantity: 1 },
+          { sku: "b", quantity: 2 },
+        ],
+      }),
+      new c.Old({ id: 2n }),
+    ]);
+    expect(
+      await applyMigrations(
+        spark,
+        only(c, (p) => p !== "backfill"),
+        log,
+      ),
+    ).toBe(true);
+    const after = new RecordTable(spark, c.New, { location: c.location });
+    await after.checkSchema();
+    // The old elements hold NULL in discount and unit, which the new class refuses to read.
+    await expect(after.query()).rejects.toThrow(/discount: is NULL, and the field is not nullable/);
+    expect(
+      await applyMigrations(
+        spark,
+        only(c, (p) => p === "backfill"),
+        log,
+      ),
+    ).toBe(true);
+    await after.insertRecords([
+      new c.New({ id: 3n, lines: [{ sku: "c", quantity: 3, discount: 0.5, unit: "UNIT_PIECE" }] }),
+    ]);
+    const rows = await after.query(undefined, { orderBy: [{ field: "id" }] });
+    expect(
+      rows.map((r: AnyClass) => [r.id, r.lines.map((l: AnyClass) => [l.sku, l.quantity, l.discount, l.unit])]),
+    ).toEqual([
+      [
+        1n,
+        [
+          ["a", 1, 0, "UNIT_UNSPECIFIED"],
+          ["b", 2, 0, "UNIT_UNSPECIFIED"],
+        ],
+      ],
+      [2n, []],
+      [3n, [["c", 3, 0.5, "UNIT_PIECE"]]],
+    ]);
+  }, 300_000);
+
+  test("map values: ADD COLUMNS stock.value.location and .reserved, the backfill rebuilds the values", async () => {
+    const c = await prepare("map-value-field-added");
+    const before = new RecordTable(spark, c.Old, { location: c.location });
+    await before.ensureTable();
+    await before.insertRecords([
+      new c.Old({
+        id: 1n,
+        stock: new Map([
+          ["eu", { count: 1 }],
+          ["us", { count: 2 }],
+        ]),
+      }),
+      new c.Old({ id: 2n }),
+    ]);
+    expect(await applyMigrations(spark, c.report.migrations, log)).toBe(true);
+    const after = new RecordTable(spark, c.New, { location: c.location });
+    await after.checkSchema();
+    await after.insertRecords([
+      new c.New({ id: 3n, stock: new Map([["eu", { count: 3, location: "shelf 4", reserved: 2n }]]) }),
+    ]);
+    const rows = await after.query(undefined, { orderBy: [{ field: "id" }] });
+    expect(
+      rows.map((r: AnyClass) => [
+        r.id,
+        [...r.stock].map(([k, v]: [string, AnyClass]) => [k, v.count, v.location, v.reserved]),
+      ]),
+    ).toEqual([
+      [
+        1n,
+        [
+          ["eu", 1, undefined, 0n],
+          ["us", 2, undefined, 0n],
+        ],
+      ],
+      [2n, []],
+      [3n, [["eu", 3, "shelf 4", 2n]]],
+    ]);
+  }, 300_000);
+
+  test("a rewrite copies lists and maps back element by element (no CAST of array<struct>)", async () => {
+    const c = await prepare("collection-fields-rewrite");
+    expect(c.report.migrations[0]?.rewrite).toBe(true);
+    const before = new RecordTable(spark, c.Old, { location: c.location });
+    await before.ensureTable();
+    await before.insertRecords([
+      new c.Old({ id: 1n, lines: [{ sku: "a", quantity: 1 }], stock: new Map([["eu", { count: 4 }]]) }),
+    ]);
+    expect(await applyMigrations(spark, c.report.migrations, log)).toBe(true);
+    rmSync(`${c.location}__review_backup`, { recursive: true, force: true });
+    rmSync(`${c.location}__review_schema`, { recursive: true, force: true });
+    const after = new RecordTable(spark, c.New, { location: c.location });
+    await after.checkSchema();
+    await after.insertRecords([
+      new c.New({
+        id: 2n,
+        lines: [{ sku: "b", quantity: 2, discount: 1.5, note: "n" }],
+        stock: new Map([["us", { count: 5, reserved: 1n }]]),
+        channel: "web",
+      }),
+    ]);
+    const rows = await after.query(undefined, { orderBy: [{ field: "id" }] });
+    expect(
+      rows.map((r: AnyClass) => [
+        r.id,
+        r.channel,
+        r.lines.map((l: AnyClass) => [l.sku, l.quantity, l.discount, l.note]),
+        [...r.stock].map(([k, v]: [string, AnyClass]) => [k, v.count, v.reserved]),
+      ]),
+    ).toEqual([
+      [1n, "", [["a", 1, 0, undefined]], [["eu", 4, 0n]]],
+      [2n, "web", [["b", 2, 1.5, "n"]], [["us", 5, 1n]]],
     ]);
   }, 300_000);
 });

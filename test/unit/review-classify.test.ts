@@ -33,6 +33,12 @@ const rewrite = (create: string, select: string, comment?: string): string[] => 
 /** combined-rewrite's struct, rebuilt field by field: the new `depth` gets its proto3 default, a NULL struct stays NULL. */
 const COMBINED_SIZE = "IF(`size` IS NULL, NULL, named_struct('width', `size`.`width`, 'depth', CAST(0 AS INT)))";
 
+/** collection-fields-rewrite's list and map, rebuilt element by element with the new fields' defaults. */
+const COLLECTION_LINES =
+  "transform(`lines`, e -> IF(e IS NULL, NULL, named_struct('sku', e.`sku`, 'quantity', e.`quantity`, 'discount', CAST(0 AS DOUBLE), 'note', CAST(NULL AS STRING))))";
+const COLLECTION_STOCK =
+  "transform_values(`stock`, (k, v) -> IF(v IS NULL, NULL, named_struct('count', v.`count`, 'reserved', CAST(0 AS BIGINT))))";
+
 const EXPECTED: Record<string, Expected> = {
   // ---- safe
   "table-added": {
@@ -47,6 +53,24 @@ const EXPECTED: Record<string, Expected> = {
     changes: ["safe column-added", "safe column-added", "safe column-added"],
     sql: [
       `[ddl] ALTER TABLE ${T} ADD COLUMNS (\`size\`.\`height\` DOUBLE, \`note\` STRING COMMENT 'A free-text note.', \`seen_at\` TIMESTAMP)`,
+    ],
+  },
+  "array-element-field-added": {
+    // An optional field added to the records of a list (the most common change of an order's lines): a nullable
+    // field of the elements, in place with Delta's path for it.
+    verdict: "safe",
+    changes: ["safe column-added"],
+    sql: [`[ddl] ALTER TABLE ${T} ADD COLUMNS (\`lines\`.\`element\`.\`note\` STRING COMMENT 'Gift message.')`],
+  },
+  "array-element-changed": {
+    // Inside the records of a list and a map, Delta widens types and sets comments in place, by element/value path.
+    verdict: "safe",
+    changes: ["safe column-comment-changed", "safe column-type-widened", "safe column-type-widened"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`lines\`.\`element\`.\`quantity\` TYPE BIGINT`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`stock\`.\`value\`.\`count\` TYPE BIGINT`,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`lines\`.\`element\`.\`sku\` COMMENT 'Stock keeping unit.'`,
     ],
   },
   "comment-changed": {
@@ -136,6 +160,40 @@ const EXPECTED: Record<string, Expected> = {
       `[ddl] ALTER TABLE ${T} ADD COLUMNS (\`size\`.\`height\` DOUBLE, \`size\`.\`unit\` STRING, \`size\`.\`tags\` ARRAY<STRING>, \`size\`.\`note\` STRING)`,
       `[backfill] UPDATE ${T} SET \`size\`.\`height\` = coalesce(\`size\`.\`height\`, CAST(0 AS DOUBLE)), \`size\`.\`unit\` = coalesce(\`size\`.\`unit\`, 'UNIT_UNSPECIFIED'), \`size\`.\`tags\` = coalesce(\`size\`.\`tags\`, CAST(array() AS ARRAY<STRING>)) WHERE \`size\` IS NOT NULL`,
     ],
+  },
+  "array-element-field-added-not-null": {
+    // As nested-field-added, inside the records of a list: they cannot be set by path, so the backfill rebuilds
+    // each element (a NULL list stays NULL; an element keeps its other fields).
+    verdict: "needs-migration",
+    changes: ["needs-migration column-added-not-null", "needs-migration column-added-not-null"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} ADD COLUMNS (\`lines\`.\`element\`.\`discount\` DOUBLE, \`lines\`.\`element\`.\`unit\` STRING)`,
+      `[backfill] UPDATE ${T} SET \`lines\` = transform(\`lines\`, e -> IF(e IS NULL, NULL, named_struct('sku', e.\`sku\`, 'quantity', e.\`quantity\`, 'discount', coalesce(e.\`discount\`, CAST(0 AS DOUBLE)), 'unit', coalesce(e.\`unit\`, 'UNIT_UNSPECIFIED')))) WHERE \`lines\` IS NOT NULL`,
+    ],
+  },
+  "map-value-field-added": {
+    // An optional field of the records of a map is a nullable field of its values; a plain one needs the backfill.
+    verdict: "needs-migration",
+    changes: ["safe column-added", "needs-migration column-added-not-null"],
+    sql: [
+      `[ddl] ALTER TABLE ${T} ADD COLUMNS (\`stock\`.\`value\`.\`location\` STRING, \`stock\`.\`value\`.\`reserved\` BIGINT)`,
+      `[backfill] UPDATE ${T} SET \`stock\` = transform_values(\`stock\`, (k, v) -> IF(v IS NULL, NULL, named_struct('count', v.\`count\`, 'location', v.\`location\`, 'reserved', coalesce(v.\`reserved\`, CAST(0 AS BIGINT))))) WHERE \`stock\` IS NOT NULL`,
+    ],
+  },
+  "collection-fields-rewrite": {
+    // A new NOT NULL column forces a rewrite; its copy back rebuilds list elements and map values field by field
+    // (Spark casts no array<struct> to one with more fields).
+    verdict: "needs-migration",
+    changes: [
+      "needs-migration column-added-not-null",
+      "safe column-added",
+      "needs-migration column-added-not-null",
+      "needs-migration column-added-not-null",
+    ],
+    sql: rewrite(
+      "(`id` BIGINT NOT NULL, `lines` ARRAY<STRUCT<`sku`: STRING, `quantity`: INT, `discount`: DOUBLE, `note`: STRING>> NOT NULL, `stock` MAP<STRING, STRUCT<`count`: INT, `reserved`: BIGINT>> NOT NULL, `channel` STRING NOT NULL COMMENT 'Sales channel.') USING delta",
+      `\`id\` AS \`id\`, ${COLLECTION_LINES} AS \`lines\`, ${COLLECTION_STOCK} AS \`stock\`, '' AS \`channel\``,
+    ),
   },
   "nullability-relaxed": {
     verdict: "needs-migration",

@@ -1,6 +1,8 @@
 /**
  * Table-level changes: tables added, removed or renamed, their keys, partitioning and clustering, and every column
- * (matched by field number, into nested structs) with its name, type, nullability, comment, sensitivity and rules.
+ * (matched by field number, into nested structs, list elements and map values) with its name, type, nullability,
+ * comment, sensitivity and rules. A field inside the records of a list or a map has Delta's path for it:
+ * `lines.element.sku`, `stock.value.count`.
  */
 import { type Change, change } from "./changes.js";
 import { ruleChange } from "./rules.js";
@@ -116,7 +118,7 @@ function diffColumns(
           ? change(
               "column-added-not-null",
               subject,
-              `field ${at(path)} \`${sparkTypeSql(next.type)}\` added inside a struct: the record class reads no NULL there, but Delta keeps struct fields nullable, so existing rows get the proto3 default (${nestedDefault})`,
+              `field ${at(path)} \`${sparkTypeSql(next.type)}\` added inside ${container(parent)}: the record class reads no NULL there, but Delta keeps struct fields nullable, so existing rows get the proto3 default (${nestedDefault})`,
               { path, type: next.type },
             )
           : next.nullable
@@ -140,7 +142,7 @@ function diffColumns(
         change("column-renamed", subject, `column ${at(oldPath)} renamed to \`${next.column}\``, { path, oldPath }),
       );
     }
-    out.push(...diffType(scope, old, next, path));
+    out.push(...diffType(scope, old.type, next.type, path));
     if (!old.nullable && next.nullable) {
       out.push(change("column-nullability-relaxed", subject, `column ${at(path)} is now nullable`, { path }));
     } else if (old.nullable && !next.nullable) {
@@ -186,26 +188,43 @@ function removed(subject: string, oldPath: readonly string[], at: (p: readonly s
   });
 }
 
-function diffType(scope: Scope, old: Node, next: Node, path: readonly string[]): Change[] {
+/** Where a nested field sits, for texts: the last part of its parent's path says. */
+function container(parent: readonly string[]): string {
+  const last = parent.at(-1);
+  return last === "element" ? "the records of a list" : last === "value" ? "the records of a map" : "a struct";
+}
+
+/**
+ * Changes of a column's type: struct fields one by one, into list elements and map values (keys are scalars: a
+ * changed key changes the column's type), so a field added to the records of a list is a new nested column, as in
+ * a struct, not a new type of the list.
+ */
+function diffType(scope: Scope, old: SparkType, next: SparkType, path: readonly string[]): Change[] {
   const { subject, table } = scope;
-  if (old.type.kind === "struct" && next.type.kind === "struct") {
-    return diffColumns(scope, structNodes(old.type.fields), structNodes(next.type.fields), path);
+  if (old.kind === "struct" && next.kind === "struct") {
+    return diffColumns(scope, structNodes(old.fields), structNodes(next.fields), path);
   }
-  if (typeShape(old.type) === typeShape(next.type)) return [];
-  const from = sparkTypeSql(old.type);
-  const to = sparkTypeSql(next.type);
+  if (old.kind === "array" && next.kind === "array") {
+    return diffType(scope, old.element, next.element, [...path, "element"]);
+  }
+  if (old.kind === "map" && next.kind === "map" && typeShape(old.key) === typeShape(next.key)) {
+    return diffType(scope, old.value, next.value, [...path, "value"]);
+  }
+  if (typeShape(old) === typeShape(next)) return [];
+  const from = sparkTypeSql(old);
+  const to = sparkTypeSql(next);
   const where = `column \`${table}.${path.join(".")}\``;
-  return isDeltaWidening(old.type, next.type)
+  return isDeltaWidening(old, next)
     ? [
         change("column-type-widened", subject, `${where} widened from \`${from}\` to \`${to}\` (Delta type widening)`, {
           path,
-          type: next.type,
+          type: next,
         }),
       ]
     : [
         change("column-type-changed", subject, `${where} changed type from \`${from}\` to \`${to}\`: not a widening`, {
           path,
-          type: next.type,
+          type: next,
         }),
       ];
 }

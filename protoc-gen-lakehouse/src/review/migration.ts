@@ -4,8 +4,9 @@
  * 1. checks: `SELECT COUNT(*) AS violations …` for tightened rules, a new primary key and new NOT NULLs; `--apply`
  *    stops unless each returns 0;
  * 2. in place, where Delta 4.4 can: table properties (type widening, column mapping), RENAME COLUMN, ADD COLUMNS,
- *    a backfill of fields added inside structs, ALTER COLUMN … TYPE (widening), DROP NOT NULL, DROP COLUMN,
- *    CLUSTER BY, comments;
+ *    ALTER COLUMN … TYPE (widening), DROP NOT NULL, DROP COLUMN (all of them also on fields inside the records of
+ *    lists and maps: `lines.element.sku`, `stock.value.count`), a backfill of fields added inside structs, lists and
+ *    maps (once the table has the new schema), CLUSTER BY, comments;
  * 3. otherwise a REWRITE, clearly marked (Delta refuses NOT NULL in ADD COLUMNS, SET NOT NULL, partitioning
  *    changes, narrowing types, CLUSTER BY on a partitioned table, and a schema in REPLACE TABLE … AS SELECT): copy
  *    the rows aside, give the table the new schema, copy them back. A catalog table is replaced with
@@ -16,8 +17,9 @@
  *    files, since it has none; it keeps the target's own table comment, so a changed one is set after it.
  */
 import type { Change, ChangeKind } from "./changes.js";
+import { type Fill, fieldPrefixLength, filled, lambdaName, stepsOf, throughCollection } from "./nested-sql.js";
 import { violationPredicate } from "./rule-checks.js";
-import { type ColumnSnapshot, type ContractSnapshot, pathKey, type TableSnapshot } from "./snapshot.js";
+import { type ContractSnapshot, pathKey, type TableSnapshot } from "./snapshot.js";
 import { quoteIdentifier, type SparkType, sparkTypeSql, sqlString, typeShape } from "./spark-type.js";
 import { columnPath, createTableSql, type TableTarget } from "./table-sql.js";
 
@@ -127,7 +129,7 @@ function planTable(
   }
   const clusteringOnPartitioned =
     has("clustering-changed") && (old.partitionBy.length > 0 || next.partitionBy.length > 0);
-  const rewriteReasons = changes.filter((c) => REWRITE_KINDS.has(c.kind) && (c.path?.length ?? 1) === 1);
+  const rewriteReasons = changes.filter((c) => REWRITE_KINDS.has(c.kind) && !isNestedAddition(c));
   if (rewriteReasons.length > 0 || clusteringOnPartitioned) {
     return { typeName: next.typeName, target: t, rewrite: true, statements: [...statements, ...rewrite(old, next, t)] };
   }
@@ -169,7 +171,6 @@ function planTable(
       why: "new columns",
     });
   }
-  statements.push(...backfills(next, changes, t));
   for (const c of widen) {
     statements.push({
       purpose: "ddl",
@@ -191,6 +192,7 @@ function planTable(
       why: "BREAKING: the column's data is gone for readers",
     });
   }
+  statements.push(...backfills(next, changes, t));
   if (has("clustering-changed")) {
     const cluster = next.clusterBy.length === 0 ? "NONE" : `(${next.clusterBy.map(quoteIdentifier).join(", ")})`;
     statements.push({ purpose: "ddl", sql: `ALTER TABLE ${t} CLUSTER BY ${cluster}`, why: "clustering changed" });
@@ -253,30 +255,53 @@ function checks(old: TableSnapshot, next: TableSnapshot, changes: readonly Chang
   return out;
 }
 
+/** A field without presence added inside a struct, list or map: a backfill, not a rewrite. */
+function isNestedAddition(c: Change): boolean {
+  return c.kind === "column-added-not-null" && (c.path?.length ?? 1) > 1;
+}
+
 /**
- * Fields added inside structs that the record always holds: one UPDATE per struct, setting them to the proto3
- * default where the struct is present (a NULL struct stays NULL: the message is absent, not empty).
+ * Fields added inside structs, lists and maps that the record always holds, set to the proto3 default where they
+ * are NULL; they run after the other DDL, when the table has the new schema the rebuilt values must match. Fields of
+ * a struct: one UPDATE per struct, `SET s.f = coalesce(s.f, …)` where the struct is present (a NULL struct stays
+ * NULL: the message is absent, not empty). Fields of the records of a list or a map cannot be set by path: one
+ * UPDATE per such column rebuilds its records (`SET lines = transform(lines, e -> named_struct(…))`).
  */
 function backfills(next: TableSnapshot, changes: readonly Change[], t: string): MigrationStatement[] {
-  const byParent = new Map<string, { parent: readonly string[]; fields: (readonly string[])[] }>();
+  const groups = new Map<string, { target: readonly string[]; fields: (readonly string[])[]; rebuild: boolean }>();
   for (const c of changes) {
-    if (c.kind !== "column-added-not-null" || c.path === undefined || c.path.length < 2) continue;
-    const parent = c.path.slice(0, -1);
-    const entry = byParent.get(pathKey(parent)) ?? { parent, fields: [] };
+    if (!isNestedAddition(c) || c.path === undefined) continue;
+    const steps = stepsOf(next, c.path);
+    const rebuild = steps !== undefined && throughCollection(steps);
+    const target = rebuild ? c.path.slice(0, fieldPrefixLength(steps)) : c.path.slice(0, -1);
+    const entry = groups.get(pathKey(target)) ?? { target, fields: [], rebuild };
     entry.fields.push(c.path);
-    byParent.set(pathKey(parent), entry);
+    groups.set(pathKey(target), entry);
   }
-  return [...byParent.values()].map(({ parent, fields }) => {
-    const set = fields.map((f) => {
-      const value = next.defaults.get(pathKey(f)) ?? "NULL";
-      return `${columnPath(f)} = coalesce(${columnPath(f)}, ${value})`;
-    });
+  return [...groups.values()].map(({ target, fields, rebuild }) => {
+    const value = (f: readonly string[]) => next.defaults.get(pathKey(f)) ?? "NULL";
+    const set = rebuild
+      ? [`${columnPath(target)} = ${rebuilt(next, target, fields, value)}`]
+      : fields.map((f) => `${columnPath(f)} = coalesce(${columnPath(f)}, ${value(f)})`);
     return {
       purpose: "backfill",
-      sql: `UPDATE ${t} SET ${set.join(", ")} WHERE ${columnPath(parent)} IS NOT NULL`,
+      sql: `UPDATE ${t} SET ${set.join(", ")} WHERE ${columnPath(target)} IS NOT NULL`,
       why: `rows written before ${fields.map((f) => f.join(".")).join(", ")} existed hold NULL there, which the record class does not read`,
     };
   });
+}
+
+/** The list or map column at `target` with its records' `fields` filled in. */
+function rebuilt(
+  next: TableSnapshot,
+  target: readonly string[],
+  fields: readonly (readonly string[])[],
+  value: (f: readonly string[]) => string,
+): string {
+  const type = stepsOf(next, target)?.at(-1)?.type;
+  if (type === undefined) throw new Error(`no column ${target.join(".")} in ${next.typeName}`);
+  const fills: Fill[] = fields.map((f) => ({ rel: f.slice(target.length), value: value(f) }));
+  return filled(columnPath(target), type, fills);
 }
 
 /** The rewrite: rows aside, the table given the new schema, rows back (cast, renamed, defaulted); steps numbered. */
@@ -350,15 +375,26 @@ function absent(next: TableSnapshot, path: readonly string[], type: SparkType): 
   return next.defaults.get(pathKey(path)) ?? `CAST(NULL AS ${sparkTypeSql(type)})`;
 }
 
-/** `source` (of type `from`) as a value of type `to`: a struct field by field, anything else cast if it differs. */
+/**
+ * `source` (of type `from`) as a value of type `to`: a struct field by field, the elements of a list with
+ * `transform`, the keys and values of a map with `transform_keys` and `transform_values` (Spark casts no struct
+ * to one with other fields, not even inside an array or a map), anything else cast if it differs.
+ */
 function converted(
   next: TableSnapshot,
   source: string,
   from: SparkType,
   to: SparkType,
   path: readonly string[],
+  depth = 0,
 ): string {
   if (typeShape(from) === typeShape(to)) return source;
+  if (from.kind === "array" && to.kind === "array") {
+    const e = lambdaName("e", depth);
+    const element = converted(next, e, from.element, to.element, [...path, "element"], depth + 1);
+    return `transform(${source}, ${e} -> ${element})`;
+  }
+  if (from.kind === "map" && to.kind === "map") return convertedMap(next, source, from, to, path, depth);
   if (from.kind !== "struct" || to.kind !== "struct") return `CAST(${source} AS ${sparkTypeSql(to)})`;
   const fields = to.fields.map((field) => {
     const before = from.fields.find((f) => f.number === field.number);
@@ -366,10 +402,30 @@ function converted(
     const value =
       before === undefined
         ? absent(next, at, field.type)
-        : converted(next, `${source}.${quoteIdentifier(before.name)}`, before.type, field.type, at);
+        : converted(next, `${source}.${quoteIdentifier(before.name)}`, before.type, field.type, at, depth);
     return `${sqlString(field.name)}, ${value}`;
   });
   return `IF(${source} IS NULL, NULL, named_struct(${fields.join(", ")}))`;
+}
+
+type MapType = Extract<SparkType, { kind: "map" }>;
+
+function convertedMap(
+  next: TableSnapshot,
+  source: string,
+  from: MapType,
+  to: MapType,
+  path: readonly string[],
+  depth: number,
+): string {
+  const [k, v] = [lambdaName("k", depth), lambdaName("v", depth)];
+  const keyed =
+    typeShape(from.key) === typeShape(to.key)
+      ? source
+      : `transform_keys(${source}, (${k}, ${v}) -> CAST(${k} AS ${sparkTypeSql(to.key)}))`;
+  if (typeShape(from.value) === typeShape(to.value)) return keyed;
+  const value = converted(next, v, from.value, to.value, [...path, "value"], depth + 1);
+  return `transform_values(${keyed}, (${k}, ${v}) -> ${value})`;
 }
 
 /** A column path of the new table written with the old name of a renamed top-level column. */
@@ -388,24 +444,14 @@ function oldColumnName(old: TableSnapshot, next: TableSnapshot, column: string):
   return old.columns.find((c) => c.number === number)?.column ?? column;
 }
 
-/** The column or struct field at `path` of a table. */
+/** The column, struct field, list element or map value at `path` of a table (nested ones are nullable). */
 function nodeAt(
   table: TableSnapshot,
   path: readonly string[],
 ): { type: SparkType; nullable: boolean; comment?: string } | undefined {
-  let nodes: readonly { name: string; type: SparkType; nullable: boolean; comment?: string }[] = table.columns.map(
-    (c: ColumnSnapshot) => ({
-      name: c.column,
-      type: c.type,
-      nullable: c.nullable,
-      ...(c.comment === undefined ? {} : { comment: c.comment }),
-    }),
-  );
-  let found: { type: SparkType; nullable: boolean; comment?: string } | undefined;
-  for (const part of path) {
-    found = nodes.find((n) => n.name === part);
-    if (found === undefined) return undefined;
-    nodes = found.type.kind === "struct" ? found.type.fields.map((f) => ({ ...f, nullable: true })) : [];
-  }
-  return found;
+  const steps = stepsOf(table, path);
+  const last = steps?.at(-1);
+  if (steps === undefined || last === undefined) return undefined;
+  const nullable = steps.length > 1 || (table.columns.find((c) => c.column === path[0])?.nullable ?? true);
+  return { type: last.type, nullable, ...(last.comment === undefined ? {} : { comment: last.comment }) };
 }

@@ -40,9 +40,10 @@ export interface TableSnapshot {
   readonly columns: readonly ColumnSnapshot[];
   /**
    * The proto3 default, as a SQL literal, of every column and nested struct field the record always holds (a scalar
-   * without presence, an enum, a list, a map), keyed by `pathKey` of its column path. Nested fields are nullable
-   * in the table (Delta allows no NOT NULL under a nullable struct), yet the record class refuses to read a NULL
-   * there: rows written before such a field existed need this value.
+   * without presence, an enum, a list, a map), keyed by `pathKey` of its column path; fields of the records in a
+   * list or a map sit below `element` or `value` (`lines.element.sku`, `stock.value.count`), as Delta names them.
+   * Nested fields are nullable in the table (Delta allows no NOT NULL under a nullable struct), yet the record class
+   * refuses to read a NULL there: rows written before such a field existed need this value.
    */
   readonly defaults: ReadonlyMap<string, string>;
 }
@@ -123,10 +124,16 @@ function recordDefaults(
   for (const c of columns) {
     const path = [...parent, c.column];
     if (!c.nullable) out.set(pathKey(path), protoDefaultSql(c.type));
-    // Nested records only (not those in lists or maps): their fields are what `UPDATE … SET a.b = …` reaches.
-    if (c.type.kind === "message") recordDefaults(buildRecord(c.type.message, []).columns, path, out);
+    nestedDefaults(c.type, path, out);
   }
   return out;
+}
+
+/** The defaults of the fields of a nested record, also of the records in a list (`element`) or a map (`value`). */
+function nestedDefaults(type: ColumnType, path: readonly string[], out: Map<string, string>): void {
+  if (type.kind === "message") recordDefaults(buildRecord(type.message, []).columns, path, out);
+  else if (type.kind === "list") nestedDefaults(type.element, [...path, "element"], out);
+  else if (type.kind === "map") nestedDefaults(type.value, [...path, "value"], out);
 }
 
 /** proto3's default of a field the record always holds, as a SQL literal (enums by their value numbered 0). */

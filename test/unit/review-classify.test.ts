@@ -146,6 +146,27 @@ const EXPECTED: Record<string, Expected> = {
       `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE \`quantity\` < 1`,
     ],
   },
+  "nested-validation-tightened": {
+    // Rules on fields of nested messages, diffed like a column's: tightened or added ones are checked where the
+    // message is present (a struct field by path, the records of a list and a map with exists); `required` only
+    // counts inside a present struct; a rule SQL cannot say (email) gets the same note as on a top-level column.
+    verdict: "needs-migration",
+    changes: [
+      "needs-migration validation-tightened",
+      "needs-migration validation-tightened",
+      "needs-migration validation-tightened",
+      "safe validation-relaxed",
+      "needs-migration validation-tightened",
+      "needs-migration validation-tightened",
+    ],
+    sql: [
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE exists(\`lines\`, e -> (e.\`quantity\` IS NOT NULL AND e.\`quantity\` < 1))`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE (\`shipping_address\`.\`country_code\` IS NOT NULL AND char_length(\`shipping_address\`.\`country_code\`) <> 2)`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE (\`shipping_address\` IS NOT NULL AND (\`shipping_address\`.\`country_code\` IS NULL OR \`shipping_address\`.\`country_code\` = ''))`,
+      "[manual] -- no SQL check for rule string.email on shipping_address.contact_email: verify existing rows",
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE exists(map_values(\`stock\`), v -> (v.\`count\` IS NOT NULL AND v.\`count\` < 0))`,
+    ],
+  },
   "nested-field-added": {
     // The record always holds height, unit and tags (not nullable in the class, though nullable in the table under
     // the struct): old rows get the proto3 default where the struct is present; the optional note stays NULL.

@@ -82,6 +82,7 @@ interface Node {
   readonly rules?: ColumnSnapshot["rules"];
 }
 
+/** The fields of a struct (also of the records of a list or a map) as nodes, with their rules. */
 function structNodes(fields: readonly StructField[]): Node[] {
   return fields.map((f) => ({ ...f, column: f.name, nullable: true }));
 }

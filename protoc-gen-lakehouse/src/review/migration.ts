@@ -1,8 +1,8 @@
 /**
  * Delta migration SQL for the table changes of a review, one plan per table, in the order it must run:
  *
- * 1. checks: `SELECT COUNT(*) AS violations …` for tightened rules, a new primary key and new NOT NULLs; `--apply`
- *    stops unless each returns 0;
+ * 1. checks: `SELECT COUNT(*) AS violations …` for tightened rules (also on fields of nested messages, reached with
+ *    `exists` inside lists and maps), a new primary key and new NOT NULLs; `--apply` stops unless each returns 0;
  * 2. in place, where Delta 4.4 can: table properties (type widening, column mapping), RENAME COLUMN, ADD COLUMNS,
  *    ALTER COLUMN … TYPE (widening), DROP NOT NULL, DROP COLUMN (all of them also on fields inside the records of
  *    lists and maps: `lines.element.sku`, `stock.value.count`), a backfill of fields added inside structs, lists and
@@ -18,7 +18,7 @@
  */
 import type { Change, ChangeKind } from "./changes.js";
 import { type Fill, fieldPrefixLength, filled, lambdaName, stepsOf, throughCollection } from "./nested-sql.js";
-import { violationPredicate } from "./rule-checks.js";
+import { violationPredicateAt } from "./rule-checks.js";
 import { type ContractSnapshot, pathKey, type TableSnapshot } from "./snapshot.js";
 import { quoteIdentifier, type SparkType, sparkTypeSql, sqlString, typeShape } from "./spark-type.js";
 import { columnPath, createTableSql, type TableTarget } from "./table-sql.js";
@@ -220,16 +220,12 @@ function checks(old: TableSnapshot, next: TableSnapshot, changes: readonly Chang
   const count = (where: string) => `SELECT COUNT(*) AS violations FROM ${t} WHERE ${where}`;
   for (const c of changes) {
     if (c.kind === "validation-tightened" && c.rule !== undefined && c.path !== undefined) {
-      const oldNode = nodeAt(old, renamedBack(c.path, changes));
+      const oldPath = renamedBack(c.path, changes);
+      const oldSteps = stepsOf(old, oldPath);
+      const oldNode = nodeAt(old, oldPath);
       const newNode = nodeAt(next, c.path);
-      if (oldNode === undefined || newNode === undefined) continue;
-      const predicate = violationPredicate(
-        columnPath(renamedBack(c.path, changes)),
-        oldNode.type,
-        oldNode.nullable,
-        c.rule.path,
-        c.rule.value,
-      );
+      if (oldSteps === undefined || oldNode === undefined || newNode === undefined) continue;
+      const predicate = violationPredicateAt(oldSteps, oldNode.nullable, c.rule.path, c.rule.value);
       out.push(
         predicate === undefined
           ? manual(`no SQL check for rule ${c.rule.path} on ${c.path.join(".")}: verify existing rows`, c.text)

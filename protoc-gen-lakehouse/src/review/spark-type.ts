@@ -5,6 +5,7 @@
  */
 import type { ColumnType, ScalarKind } from "../mapping/column-type.js";
 import { buildRecord } from "../model/record.js";
+import { fieldRuleEntries, type RuleEntries } from "./rules.js";
 
 export type AtomicName = "INT" | "BIGINT" | "FLOAT" | "DOUBLE" | "BOOLEAN" | "STRING" | "BINARY" | "TIMESTAMP" | "DATE";
 
@@ -14,6 +15,12 @@ export interface StructField {
   readonly number: number;
   readonly type: SparkType;
   readonly comment?: string;
+  /**
+   * The field's protovalidate rules, as a top-level column carries them (`ColumnSnapshot.rules`), so review diffs
+   * the rules of struct fields and of the fields of the records of lists and maps; absent when it has none. Not part
+   * of the type's shape or DDL.
+   */
+  readonly rules?: RuleEntries;
 }
 
 export type SparkType =
@@ -67,12 +74,16 @@ export function sparkTypeOf(type: ColumnType): SparkType {
       return {
         kind: "struct",
         typeName: type.message.typeName,
-        fields: record.columns.map((c) => ({
-          name: c.column,
-          number: c.field.number,
-          type: sparkTypeOf(c.type),
-          ...(c.comment === undefined ? {} : { comment: c.comment }),
-        })),
+        fields: record.columns.map((c) => {
+          const rules = fieldRuleEntries(c.field);
+          return {
+            name: c.column,
+            number: c.field.number,
+            type: sparkTypeOf(c.type),
+            ...(c.comment === undefined ? {} : { comment: c.comment }),
+            ...(rules.size === 0 ? {} : { rules }),
+          };
+        }),
       };
     }
     case "timestamp":

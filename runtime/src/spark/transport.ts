@@ -21,6 +21,8 @@ import { CancelledError, isLakehouseError, type LakehouseError } from "../errors
 import { errorFromGrpc, isServiceError } from "./grpc-errors.js";
 import type { CachedToken } from "./token-provider.js";
 
+const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
+
 /** The server's own inbound limit (`spark.connect.grpc.maxInboundMessageSize`, 128 MiB), which pyspark also uses. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 128 * 1024 * 1024;
 
@@ -69,6 +71,10 @@ export class Transport {
       "grpc.keepalive_time_ms": 360_000,
       "grpc.keepalive_timeout_ms": 20_000,
       "grpc.primary_user_agent": options.userAgent,
+      // HTTP/2 flow-control window of each stream and of the connection. grpc-js keeps HTTP/2's 64 KiB default,
+      // so every 4 MiB Arrow batch of a result waited on dozens of WINDOW_UPDATE round trips (whole reads ~15 %
+      // slower); 8 MiB still bounds what a paused stream buffers.
+      "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW,
       ...options.channelOptions,
     });
   }

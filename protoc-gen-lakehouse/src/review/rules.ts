@@ -55,7 +55,6 @@ export function ruleChange(path: string, before: string | undefined, after: stri
 
 const WORDS: Readonly<Record<string, (v: string) => string>> = {
   required: () => "required (not empty)",
-  "oneof.required": () => "one member of the oneof must be set",
   min_len: (v) => `at least ${v} characters`,
   max_len: (v) => `at most ${v} characters`,
   len: (v) => `exactly ${v} characters`,
@@ -87,6 +86,13 @@ const WORDS: Readonly<Record<string, (v: string) => string>> = {
   finite: () => "finite",
 };
 
+/** Rules whose words depend on more than their last part. */
+const WORDS_BY_PATH: Readonly<Record<string, (v: string) => string>> = {
+  "oneof.required": () => "one member of the oneof must be set",
+  "field_mask.in": (v) => `only paths in or under ${v}`,
+  "field_mask.not_in": (v) => `no paths in or under ${v}`,
+};
+
 /** `string.min_len`, `3` → `at least 3 characters`; `repeated.items.string.min_len` → `each item: at least …`. */
 export function ruleInWords(path: string, value: string): string {
   const parts = path.split(".");
@@ -99,7 +105,7 @@ export function ruleInWords(path: string, value: string): string {
   const last = parts[parts.length - 1] ?? path;
   // 64-bit numbers are JSON strings: say them as numbers.
   const shown = /^"-?\d+(\.\d+)?"$/.test(value) ? value.slice(1, -1) : value;
-  const words = path === "oneof.required" ? WORDS["oneof.required"] : WORDS[last];
+  const words = WORDS_BY_PATH[path.replace(/^(repeated\.items\.|map\.(keys|values)\.)+/, "")] ?? WORDS[last];
   const text = words === undefined ? `${path} = ${shown}` : words(shown);
   return scope.length === 0 ? text : `${scope.join(", ")}: ${text}`;
 }

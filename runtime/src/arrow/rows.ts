@@ -3,7 +3,7 @@
  * DECIMAL → exact string, ARRAY → array, MAP → Map, STRUCT → object, BINARY → Uint8Array, NULL → null.
  * (Typed record classes read columns themselves, with µs precision; these rows are for ad-hoc queries.)
  */
-import { type DataType, type Field, type RecordBatch, Type } from "apache-arrow";
+import { type Data, type DataType, type Field, makeVector, type RecordBatch, Type } from "apache-arrow";
 
 export type Row = Record<string, unknown>;
 type Convert = (value: unknown) => unknown;
@@ -13,16 +13,71 @@ const identity: Convert = (v) => v;
 export function batchToRows(batch: RecordBatch): Row[] {
   const columns = batch.schema.fields.map((field, i) => ({
     name: field.name,
-    vector: batch.getChildAt(i),
-    convert: converterFor(field.type),
+    values: columnValues(batch.data.children[i] as Data, field.type),
   }));
   const rows: Row[] = new Array(batch.numRows);
   for (let r = 0; r < batch.numRows; r++) {
     const row: Row = {};
-    for (const column of columns) row[column.name] = column.convert(column.vector?.get(r) ?? null);
+    for (const column of columns) row[column.name] = column.values[r];
     rows[r] = row;
   }
   return rows;
+}
+
+/**
+ * A column's values, converted as `converterFor` does, column by column: nested columns are built from their
+ * children's converted values and offsets, never through apache-arrow's per-value row proxies and sub-vectors.
+ */
+function columnValues(data: Data, type: DataType): unknown[] {
+  const n = data.length;
+  const out: unknown[] = new Array(n);
+  switch (type.typeId) {
+    case Type.Struct: {
+      const fields = (type.children as Field[]).map((f, j) => ({
+        name: f.name,
+        values: columnValues(data.children[j] as Data, f.type),
+      }));
+      for (let i = 0; i < n; i++) {
+        if (!data.getValid(i)) {
+          out[i] = null;
+          continue;
+        }
+        const row: Row = {};
+        for (const f of fields) row[f.name] = f.values[i];
+        out[i] = row;
+      }
+      return out;
+    }
+    case Type.List: {
+      const items = columnValues(data.children[0] as Data, (type.children[0] as Field).type);
+      const offsets = data.valueOffsets;
+      for (let i = 0; i < n; i++) out[i] = data.getValid(i) ? items.slice(offsets[i], offsets[i + 1]) : null;
+      return out;
+    }
+    case Type.Map: {
+      const entries = data.children[0] as Data;
+      const entryType = (type.children[0] as Field).type;
+      const keys = columnValues(entries.children[0] as Data, (entryType.children[0] as Field).type);
+      const values = columnValues(entries.children[1] as Data, (entryType.children[1] as Field).type);
+      const offsets = data.valueOffsets;
+      for (let i = 0; i < n; i++) {
+        if (!data.getValid(i)) {
+          out[i] = null;
+          continue;
+        }
+        const map = new Map<unknown, unknown>();
+        for (let k = offsets[i] as number; k < (offsets[i + 1] as number); k++) map.set(keys[k], values[k]);
+        out[i] = map;
+      }
+      return out;
+    }
+    default: {
+      const vector = makeVector(data);
+      const convert = converterFor(type);
+      for (let i = 0; i < n; i++) out[i] = convert(vector.get(i) ?? null);
+      return out;
+    }
+  }
 }
 
 export function converterFor(type: DataType): Convert {

@@ -77,18 +77,28 @@ mkdirSync(tableDir, { recursive: true });
 mkdirSync(outDir, { recursive: true });
 
 const started = Date.now();
-const python = only.some((s) => s === "insert" || s === "read") ? ensureVenv(log) : undefined;
-const server = await acquireServer(log);
-const spark = await SparkSession.connect(server.remote);
+// Only insert and read talk to Spark (and to pyspark); validate, encode and generate run in this process.
+const needsServer = only.some((s) => s === "insert" || s === "read");
+const python = needsServer ? ensureVenv(log) : undefined;
+const server = needsServer ? await acquireServer(log) : undefined;
+const session = server ? await SparkSession.connect(server.remote) : undefined;
 let failed = false;
 try {
-  const sparkVersion = await spark.version();
   const env = environment({
-    Spark: sparkVersion,
-    "Delta Lake": server.deltaVersion,
+    ...(session && server ? { Spark: await session.version(), "Delta Lake": server.deltaVersion } : {}),
     ...(python ? { "pyspark-client": python.pyspark, pyarrow: python.pyarrow, Python: python.python } : {}),
   });
-  const ctx: BenchContext = { config, remote: server.remote, spark, tableDir, workDir, log };
+  const ctx: BenchContext = {
+    config,
+    remote: server?.remote ?? "",
+    get spark() {
+      if (session === undefined) throw new Error("this section needs a Spark server, and none was started");
+      return session;
+    },
+    tableDir,
+    workDir,
+    log,
+  };
   const report: BenchReport = {
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, ""),
     mode: config.mode,
@@ -130,8 +140,8 @@ try {
   console.log(md);
   log(`bench: wrote ${join(outDir, "latest.md")}, latest.json and throughput.svg`);
 } finally {
-  await spark.close().catch(() => undefined);
-  await server.release();
+  await session?.close().catch(() => undefined);
+  await server?.release();
   if (!values["keep-tables"]) {
     rmSync(workDir, { recursive: true, force: true });
     rmSync(tableDir, { recursive: true, force: true });

@@ -85,28 +85,15 @@ export async function validateSection(ctx: BenchContext): Promise<SectionResult>
         invalid[peer] = bad;
       };
       const passes = ctx.config.validatePasses;
-      const peers: [string, number][] = [
-        [VALIDATE_PEERS.ours, passes],
-        [VALIDATE_PEERS.protovalidate, 1],
-        [VALIDATE_PEERS.hand, passes],
+      const peers: [string, number, (i: number) => boolean][] = [
+        [VALIDATE_PEERS.ours, passes, (i) => c.ours(records[i] as BasicTestRecord | Order) === 0],
+        [VALIDATE_PEERS.protovalidate, 1, (i) => validator.validate(schema, messages[i] as Message).kind === "valid"],
+        [VALIDATE_PEERS.hand, passes, (i) => c.hand(records[i] as BasicTestRecord | Order) === 0],
       ];
-      const timings = measureInterleaved(plan, {
-        [VALIDATE_PEERS.ours]: timed(
-          VALIDATE_PEERS.ours,
-          passes,
-          (i) => c.ours(records[i] as BasicTestRecord | Order) === 0,
-        ),
-        [VALIDATE_PEERS.protovalidate]: timed(
-          VALIDATE_PEERS.protovalidate,
-          1,
-          (i) => validator.validate(schema, messages[i] as Message).kind === "valid",
-        ),
-        [VALIDATE_PEERS.hand]: timed(
-          VALIDATE_PEERS.hand,
-          passes,
-          (i) => c.hand(records[i] as BasicTestRecord | Order) === 0,
-        ),
-      });
+      const timings = measureInterleaved(
+        plan,
+        Object.fromEntries(peers.map(([peer, peerPasses, body]) => [peer, timed(peer, peerPasses, body)])),
+      );
       for (const [peer, peerPasses] of peers) {
         const timing = timings[peer] as Timing;
         const rate = rates(n * peerPasses, timing).median;

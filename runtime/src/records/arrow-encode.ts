@@ -287,11 +287,12 @@ function encodeScalar(kind: ScalarKind, column: Column, slots: Slots): Data {
     case "string":
       return encodeText(n, (write) => slots(toText, write));
     case "bytes":
-      return encodeBytes(new Binary(), n, (write) =>
-        slots(
-          (x) => (x instanceof Uint8Array ? x : new Invalid("must be a Uint8Array")),
-          (i, bytes) => write(i, bytes),
-        ),
+      return encodeVariable(
+        new Binary(),
+        n,
+        (write: (i: number, bytes: Uint8Array) => void) =>
+          slots((x) => (x instanceof Uint8Array ? x : new Invalid("must be a Uint8Array")), write),
+        (sink, bytes) => sink.writeBytes(bytes),
       );
     case "uint64":
     case "fixed64":
@@ -321,21 +322,32 @@ function encodeScalar(kind: ScalarKind, column: Column, slots: Slots): Data {
 }
 
 /**
- * Utf8 values: each valid slot's string written as UTF-8 straight into one growing buffer (ASCII by a plain loop,
- * the rest by `encodeInto`), with Int32 offsets; no per-string allocation. Slots are visited in ascending order.
+ * Variable-width values (Utf8, Binary): each valid slot written straight into one growing buffer by `put` (strings
+ * as UTF-8: ASCII by a plain loop, the rest by `encodeInto`), with Int32 offsets; no per-value allocation. Slots
+ * are visited in ascending order.
  */
-function encodeText(n: number, fill: (write: (i: number, text: string) => void) => Validity): Data<Utf8> {
+function encodeVariable<V>(
+  type: Utf8 | Binary,
+  n: number,
+  fill: (write: (i: number, value: V) => void) => Validity,
+  put: (sink: ByteSink, value: V) => void,
+): Data {
   const valueOffsets = new Int32Array(n + 1);
   const sink = new ByteSink(n * 16);
   let next = 0;
-  const validity = fill((i, text) => {
+  const validity = fill((i, value) => {
     for (; next < i; next++) valueOffsets[next + 1] = sink.length;
-    sink.writeUtf8(text);
+    put(sink, value);
     valueOffsets[i + 1] = sink.length;
     next = i + 1;
   });
   for (; next < n; next++) valueOffsets[next + 1] = sink.length;
-  return makeData({ type: new Utf8(), length: n, ...nulls(validity), valueOffsets, data: sink.bytes() });
+  const props = { length: n, ...nulls(validity), valueOffsets, data: sink.bytes() };
+  return type instanceof Utf8 ? makeData({ type, ...props }) : makeData({ type, ...props });
+}
+
+function encodeText(n: number, fill: (write: (i: number, text: string) => void) => Validity): Data {
+  return encodeVariable(new Utf8(), n, fill, (sink, text: string) => sink.writeUtf8(text));
 }
 
 /** A byte buffer that grows by doubling; `bytes()` is the written part (copied when much of the buffer is unused). */
@@ -354,6 +366,10 @@ class ByteSink {
       this.#buffer = grown;
     }
     return this.#buffer;
+  }
+  writeBytes(bytes: Uint8Array): void {
+    this.#reserve(bytes.length).set(bytes, this.length);
+    this.length += bytes.length;
   }
   writeUtf8(text: string): void {
     const n = text.length;
@@ -376,35 +392,6 @@ class ByteSink {
     const written = this.#buffer.subarray(0, this.length);
     return this.length < this.#buffer.length / 2 ? written.slice() : written;
   }
-}
-
-/** Variable-width values (Binary): the bytes of each valid slot, concatenated, with Int32 offsets. */
-function encodeBytes(
-  type: Utf8 | Binary,
-  n: number,
-  fill: (write: (i: number, bytes: Uint8Array) => void) => Validity,
-): Data {
-  const lengths = new Int32Array(n);
-  const chunks: Uint8Array[] = [];
-  const validity = fill((i, bytes) => {
-    lengths[i] = bytes.length;
-    chunks.push(bytes);
-  });
-  const valueOffsets = new Int32Array(n + 1);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    total += lengths[i] ?? 0;
-    if (total > 0x7fffffff) throw new RangeError("a column holds more than 2 GiB of bytes: write smaller batches");
-    valueOffsets[i + 1] = total;
-  }
-  const data = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    data.set(chunk, at);
-    at += chunk.length;
-  }
-  const props = { length: n, ...nulls(validity), valueOffsets, data };
-  return type instanceof Utf8 ? makeData({ type, ...props }) : makeData({ type, ...props });
 }
 
 /** Decimal128: each value's unscaled integer as four little-endian 32-bit words of a two's-complement integer. */

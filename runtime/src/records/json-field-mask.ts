@@ -4,26 +4,11 @@
  * https://protobuf.dev/programming-guides/json/. Both directions are as strict as Go's protojson: a path must be
  * field names joined by dots, and its lowerCamelCase form must map back to the same path.
  */
+import { protoCamelCase, protoSnakeCase } from "@bufbuild/protobuf/reflect";
 import { Invalid } from "./numbers.js";
 
 /** `a.b_c` and the like: identifiers joined by dots (protobuf's FullName). */
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
-/** `display_name` → `displayName` (an underscore before a lowercase letter becomes its capital; others vanish). */
-function camelCase(path: string): string {
-  let out = "";
-  let afterUnderscore = false;
-  for (const c of path) {
-    if (c !== "_") out += afterUnderscore && c >= "a" && c <= "z" ? c.toUpperCase() : c;
-    afterUnderscore = c === "_";
-  }
-  return out;
-}
-
-/** `displayName` → `display_name`. */
-function snakeCase(path: string): string {
-  return path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
 
 /** The JSON string of a FieldMask's paths; an `Invalid` naming the first path that has none. */
 export function fieldMaskToJson(paths: unknown): string | Invalid {
@@ -33,8 +18,8 @@ export function fieldMaskToJson(paths: unknown): string | Invalid {
     if (typeof path !== "string" || !FIELD_PATH.test(path)) {
       return new Invalid(`has path ${JSON.stringify(path)}, which is not field names joined by dots`);
     }
-    const camel = camelCase(path);
-    if (snakeCase(camel) !== path) {
+    const camel = protoCamelCase(path);
+    if (protoSnakeCase(camel) !== path) {
       return new Invalid(
         `has path ${JSON.stringify(path)}, whose lowerCamelCase JSON form (${camel}) reads back differently`,
       );
@@ -50,7 +35,7 @@ export function fieldMaskFromJson(json: unknown): string[] | Invalid {
   if (json === "") return [];
   const paths: string[] = [];
   for (const part of json.split(",")) {
-    const path = snakeCase(part);
+    const path = protoSnakeCase(part);
     if (part.includes("_") || !FIELD_PATH.test(path)) {
       return new Invalid(`has path ${JSON.stringify(part)}; paths must be lowerCamelCase field names joined by dots`);
     }

@@ -5,6 +5,9 @@
 
 export type LakehouseErrorCode =
   | "spark"
+  | "conflict"
+  | "idempotency_conflict"
+  | "timeout"
   | "connection"
   | "auth"
   | "cancelled"
@@ -52,14 +55,38 @@ export class SparkError extends LakehouseError {
   readonly errorId: string | undefined;
   readonly grpcCode: string | undefined;
 
-  constructor(message: string, details: SparkErrorDetails = {}, options?: { cause?: unknown }) {
-    super("spark", message, options);
+  constructor(
+    message: string,
+    details: SparkErrorDetails = {},
+    options?: { cause?: unknown; code?: "spark" | "conflict" },
+  ) {
+    super(options?.code ?? "spark", message, options);
     this.errorClass = details.errorClass;
     this.sqlState = details.sqlState;
     this.messageParameters = details.messageParameters ?? {};
     this.errorId = details.errorId;
     this.grpcCode = details.grpcCode;
   }
+}
+
+/**
+ * Delta refused a commit because another transaction changed the table first (`DELTA_CONCURRENT_APPEND`,
+ * `DELTA_CONCURRENT_DELETE_READ`, `DELTA_METADATA_CHANGED`, …; Delta's `ConcurrentModificationException` family).
+ * Nothing of the refused transaction was committed, so running it again is safe; the runtime does so for operations
+ * it knows to be repeatable (an idempotent append, a MERGE or DELETE by key).
+ */
+export class DeltaConflictError extends SparkError {
+  override name = "DeltaConflictError";
+  constructor(message: string, details: SparkErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, details, { ...options, code: "conflict" });
+  }
+}
+
+/** Delta's concurrent-modification error classes (io.delta's `ConcurrentModificationException` subclasses). */
+const DELTA_CONFLICT_CLASS = /^DELTA_(CONCURRENT_[A-Z_]+|METADATA_CHANGED|PROTOCOL_CHANGED)(\.|$)/;
+
+export function isDeltaConflictClass(errorClass: string | undefined): boolean {
+  return errorClass !== undefined && DELTA_CONFLICT_CLASS.test(errorClass);
 }
 
 /** The server could not be reached, or the connection broke and retries were exhausted. */
@@ -81,9 +108,39 @@ export class AuthError extends LakehouseError {
 /** The operation was cancelled through its AbortSignal (and interrupted on the server). */
 export class CancelledError extends LakehouseError {
   override name = "CancelledError";
-  constructor(message = "the operation was cancelled", options?: { cause?: unknown }) {
-    super("cancelled", message, options);
+  /**
+   * The server reported how the interrupted operation ended before this error was thrown (operations that settle
+   * on abort, such as table writes), so what it did is known; false when the client stopped waiting at once.
+   */
+  readonly settled: boolean;
+
+  constructor(
+    message = "the operation was cancelled",
+    options?: { cause?: unknown; code?: "cancelled" | "timeout"; settled?: boolean },
+  ) {
+    super(options?.code ?? "cancelled", message, options);
+    this.settled = options?.settled ?? false;
   }
+}
+
+/**
+ * The call's AbortSignal timed out (`signal: AbortSignal.timeout(ms)`, a deadline for the whole call): a
+ * `CancelledError` whose code is "timeout".
+ */
+export class TimeoutError extends CancelledError {
+  override name = "TimeoutError";
+  constructor(message = "the operation timed out", options?: { cause?: unknown; settled?: boolean }) {
+    super(message, { ...options, code: "timeout" });
+  }
+}
+
+/** The error for an aborted `signal`: `TimeoutError` when it timed out, else `CancelledError`. */
+export function abortError(signal: AbortSignal | undefined, settled = false): CancelledError {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error && reason.name === "TimeoutError") {
+    return new TimeoutError("the operation timed out (its signal's deadline passed)", { cause: reason, settled });
+  }
+  return new CancelledError("the operation was aborted", { cause: reason, settled });
 }
 
 /** A `sc://` connection string that does not follow Spark's spec. Never contains the token. */
@@ -114,6 +171,11 @@ export function isLakehouseError(value: unknown): value is LakehouseError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
+/** Errors the Spark server reported, Delta conflicts included. */
 export function isSparkError(value: unknown): value is SparkError {
-  return isLakehouseError(value) && value.code === "spark";
+  return isLakehouseError(value) && (value.code === "spark" || value.code === "conflict");
+}
+
+export function isDeltaConflictError(value: unknown): value is DeltaConflictError {
+  return isLakehouseError(value) && value.code === "conflict";
 }

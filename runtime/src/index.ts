@@ -9,13 +9,16 @@ export {
   CancelledError,
   ConnectionError,
   ConnectionStringError,
+  DeltaConflictError,
   InvalidArgumentError,
+  isDeltaConflictError,
   isLakehouseError,
   isSparkError,
   LakehouseError,
   type LakehouseErrorCode,
   ProtocolError,
   SparkError,
+  TimeoutError,
 } from "./errors.js";
 export * from "./records/index.js";
 export { Secret } from "./secret.js";
@@ -41,12 +44,15 @@ export {
   SparkSession,
 } from "./spark/session.js";
 export { CachedToken, type IssuedToken, type TokenProvider } from "./spark/token-provider.js";
+export { DEFAULT_TIMEOUTS, type Timeouts } from "./spark/transport.js";
 export { DataFrameWriter, type SaveMode } from "./spark/writer.js";
 export { DataFrameWriterV2 } from "./spark/writer-v2.js";
 export {
+  IdempotencyConflictError,
   RecordsRejectedError,
   type RejectedRecord,
   TableSchemaMismatchError,
+  WriteCancelledError,
 } from "./tables/errors.js";
 export type { Comparison, Filter } from "./tables/filter.js";
 export type { RecordClass } from "./tables/record-class.js";
@@ -58,6 +64,7 @@ export {
   type InsertStreamResult,
   type ReadOptions,
   RecordTable,
+  type RecordTableOptions,
   type StageResult,
   type UpsertResult,
 } from "./tables/record-table.js";

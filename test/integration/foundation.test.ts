@@ -9,7 +9,7 @@ import { SparkConnectService } from "../../runtime/src/gen/spark/connect/base_pb
 import type { SparkSession } from "../../runtime/src/index.js";
 import { parseConnectionString } from "../../runtime/src/spark/connection-string.js";
 import { CachedToken, staticToken } from "../../runtime/src/spark/token-provider.js";
-import { Transport } from "../../runtime/src/spark/transport.js";
+import { DEFAULT_TIMEOUTS, Transport } from "../../runtime/src/spark/transport.js";
 import { SPARK_VERSION } from "../../tools/protos/pins.js";
 import { connect, deltaPath, remote, tablePath } from "./helpers.js";
 
@@ -31,6 +31,7 @@ describe("foundation", () => {
       headers: config.headers,
       token: config.token ? new CachedToken(staticToken(config.token)) : undefined,
       userAgent: "foundation-test",
+      timeouts: DEFAULT_TIMEOUTS,
     });
     try {
       const rows: unknown[] = [];

@@ -8,6 +8,7 @@ import {
   type SparkSession,
   TableSchemaMismatchError,
 } from "../../runtime/src/index.js";
+import { decodeMarker } from "../../runtime/src/tables/idempotency.js";
 import { connect, deltaPath, tablePath } from "./helpers.js";
 
 const basic = (id: bigint, extra: Partial<BasicTestRecord> = {}) =>
@@ -114,7 +115,8 @@ describe("RecordTable", () => {
     expect(pulledAtCommit).toEqual([20, 25, 25]);
     const history = await (await spark.sql(`DESCRIBE HISTORY ${table.target.sql}`)).collect();
     const writes = history.filter((h) => h.operation === "WRITE").sort((a, b) => Number(a.version) - Number(b.version));
-    expect(writes.map((h) => h.userMetadata)).toEqual(["stream-writer:1", "stream-writer:2", "stream-writer:3"]);
+    const keys = writes.map((h) => decodeMarker(h.userMetadata)).map((m) => `${m?.appId}:${m?.txnVersion}`);
+    expect(keys).toEqual(["stream-writer:1", "stream-writer:2", "stream-writer:3"]);
     expect(result.lastVersion).toBe(writes[2]?.version);
 
     // Batch 2 of the second stream (ids 11..20) holds an invalid record: batch 1 commits, batches 2 and 3 never do.

@@ -68,9 +68,59 @@ describe("parseConnectionString", () => {
     ["sc://host/;grpc-timeout=1", /cannot be sent as gRPC metadata/],
     ["sc://host/;authorization=Bearer%20x", /cannot be sent as gRPC metadata/],
     ["sc://user@host", /user information/],
+    ["sc://host/;x-a-bin=1", /ending in "-bin"/],
+    ["sc://host/;Connection=close", /HTTP\/2 forbids the HTTP\/1 connection header "connection"/],
+    ["sc://host/;user-agent=x", /gRPC sets the "user-agent" header itself/],
+    ["sc://host/;token=a%0A", /parameter "token" .* a line feed/],
+    ["sc://host/;user_agent=app%09x", /parameter "user_agent" .* a tab/],
+    ["sc://host/;x-trace=caf%C3%A9", /the value of parameter #1 .* a non-ASCII character/],
   ])("rejects %s", (input, message) => {
     expect(() => parseConnectionString(input)).toThrow(ConnectionStringError);
     expect(() => parseConnectionString(input)).toThrow(message);
+  });
+
+  // None of these quote the input: each could be a token pasted into the wrong place (see secrets-sweep.test.ts).
+  test.each([
+    ["http://localhost", 'the scheme must be "sc", not "http"'],
+    ["s3cr3t://localhost", 'the scheme must be "sc" (the text before "://" has 6 characters)'],
+    ["sc://host:", 'the port must be a number from 1 to 65535, and nothing follows the ":"'],
+    ["sc://host:12a45", "the port must be a number from 1 to 65535 (the port part has a letter at position 3 of 5)"],
+    ["sc://host:99999", "the port must be a number from 1 to 65535 (the port part is a 5-digit number outside it)"],
+    ["sc://ho/st", 'the path must be empty or "/" followed by ";key=value" parameters'],
+    ["sc://hö", "the host has a character a host name cannot have: a non-ASCII character at position 2 of 2"],
+    ["sc://host/;use_ssl=yes", 'parameter "use_ssl" must be true or false (its value has 3 characters)'],
+    ["sc://host/;session_id=abc", 'parameter "session_id" must be a UUID (its value has 3 characters)'],
+    [
+      "sc://host/;grpc_max_message_size=1e6",
+      'parameter "grpc_max_message_size" must be a positive integer (its value has 3 characters)',
+    ],
+    ["sc://host/;a=1;x-k=1;x-k=2", "parameter #3 is given twice (as parameters #2 and #3)"],
+    [
+      "sc://host/;x%=1",
+      "parameter #1 cannot be sent as gRPC metadata: the key has a character a gRPC header name cannot have: a punctuation character at position 2 of 2",
+    ],
+    ["sc://host/;x=%zz", "the value of parameter #1 is not valid URL encoding"],
+    [
+      "sc://host/;token=abc%0A",
+      'parameter "token" (URL-decoded) has a character a gRPC header cannot carry: a line feed (U+000A) at position 4 of 4 — a trailing newline from a file or an environment variable?',
+    ],
+    [
+      "sc://example.com/;token=abc;use_ssl=false",
+      'a token needs TLS: "use_ssl=false" with a token is allowed only for a loopback host (localhost, 127.x.x.x, ::1)',
+    ],
+  ])("%s: says what is wrong without quoting it", (input, message) => {
+    expect(() => parseConnectionString(input)).toThrow(`invalid Spark Connect connection string: ${message}`);
+  });
+
+  test("header keys that differ in case only are refused; any legal name is a header, constructor included", () => {
+    expect(() => parseConnectionString("sc://h/;X-A=1;x-a=2")).toThrow(/parameter #2 names the same header/);
+    expect(() => parseConnectionString("SC://h")).toThrow(/in lower case/);
+    expect(parseConnectionString("sc://h/;constructor=1;__proto__=2").headers).toEqual(
+      Object.fromEntries([
+        ["constructor", "1"],
+        ["__proto__", "2"],
+      ]),
+    );
   });
 
   test("errors and printed configs never contain the token", () => {

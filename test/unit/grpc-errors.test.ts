@@ -1,9 +1,9 @@
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { describe, expect, test } from "vitest";
-import { AuthError, CancelledError, ConnectionError, SparkError } from "../../runtime/src/index.js";
+import { AuthError, CancelledError, ConnectionError, ProtocolError, SparkError } from "../../runtime/src/index.js";
 import { Secret } from "../../runtime/src/secret.js";
-import { errorFromGrpc } from "../../runtime/src/spark/grpc-errors.js";
+import { errorFromGrpc, errorFromThrown } from "../../runtime/src/spark/grpc-errors.js";
 
 /** google.rpc.Status{code, message, details:[Any{ErrorInfo}]} as Spark sends it in grpc-status-details-bin. */
 function statusDetails(metadata: Record<string, string>): Buffer {
@@ -66,5 +66,47 @@ describe("errorFromGrpc", () => {
     const error = errorFromGrpc(serviceError(status.INTERNAL, "boom", metadata));
     expect(error).toBeInstanceOf(SparkError);
     expect(error.message).toBe("boom");
+  });
+});
+
+describe("errorFromThrown", () => {
+  const token = new Secret('tok"en\n');
+
+  test("a ServiceError goes through errorFromGrpc, the runtime's own errors stay as they are", () => {
+    expect(errorFromThrown(serviceError(status.UNAVAILABLE, "down"))).toBeInstanceOf(ConnectionError);
+    const own = new AuthError("no");
+    expect(errorFromThrown(own, [token])).toBe(own);
+  });
+
+  test("anything else grpc-js throws is a ProtocolError with its name and code, scrubbed, without a cause", () => {
+    let refused: unknown;
+    try {
+      new Metadata().set("authorization", `Bearer ${token.reveal()}`);
+    } catch (error) {
+      refused = error;
+    }
+    const error = errorFromThrown(refused, [token]);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.message).toBe(
+      'the gRPC client failed: Error: Metadata string value "Bearer [redacted]" contains illegal characters',
+    );
+    expect(error.cause).toBeUndefined();
+    const typeError = Object.assign(new TypeError('bad "tok\\"en\\n"'), { code: "ERR_INVALID_ARG_TYPE" });
+    expect(errorFromThrown(typeError, [token]).message).toBe(
+      'the gRPC client failed: TypeError [ERR_INVALID_ARG_TYPE]: bad "[redacted]"',
+    );
+    expect(errorFromThrown("tok%22en%0A refused", [token]).message).toBe("the gRPC client failed: [redacted] refused");
+    expect(errorFromThrown({ toString: () => "tok" }).message).toBe("the gRPC client failed: a thrown object");
+    expect(errorFromThrown(null).message).toBe("the gRPC client failed: a thrown null");
+  });
+
+  test("Spark's error fields are scrubbed too", () => {
+    const metadata = new Metadata();
+    metadata.set(
+      "grpc-status-details-bin",
+      statusDetails({ errorClass: "X", messageParameters: JSON.stringify({ value: `is ${token.reveal()}` }) }),
+    );
+    const error = errorFromGrpc(serviceError(status.INTERNAL, "failed", metadata), [token]) as SparkError;
+    expect(error.messageParameters).toEqual({ value: "is [redacted]" });
   });
 });

@@ -219,7 +219,7 @@ describe("createTableSql", () => {
 
   test("a table name with a location is an external table", () => {
     expect(createTableSql(Order, { tableName: "s.o", location: "/x'y" })).toBe(
-      `CREATE TABLE s.o (${columns}) USING delta CLUSTER BY (\`customer_id\`) LOCATION '/x\\'y'`,
+      `CREATE TABLE \`s\`.\`o\` (${columns}) USING delta CLUSTER BY (\`customer_id\`) LOCATION '/x\\'y'`,
     );
   });
 

@@ -33,7 +33,16 @@ import { fieldValue, isRecordLike, unknownOneofCases } from "./descriptor-check.
 import { enumName, enumNumber } from "./enums.js";
 import { IssueList, REDACTED, RecordEncodeError } from "./errors.js";
 import { toJsonValue } from "./json-value.js";
-import { Invalid, is32BitKind, isIntegerKind, toFloat, toInteger, toText, toUnscaled } from "./numbers.js";
+import {
+  Invalid,
+  integerTextTooLong,
+  is32BitKind,
+  isIntegerKind,
+  toFloat,
+  toInteger,
+  toText,
+  toUnscaled,
+} from "./numbers.js";
 import { parseDate, toDurationMicros, toTimestampMillis, writeMillisAsMicros } from "./temporal.js";
 
 /** A slot under a null struct: written as null (or a zero default in a NOT NULL child), never an issue. */
@@ -470,8 +479,12 @@ const INTEGER_KEY = /^-?(0|[1-9]\d*)$/;
 function objectKey(text: string, kind: ScalarKind): unknown {
   if (kind === "string") return text;
   if (kind === "bool") return text === "true" ? true : text === "false" ? false : new Invalid("is not a bool key");
+  if (!isIntegerKind(kind)) return new Invalid(`is not a ${kind} key`);
+  // Keys of a plain object are text of any length: by length first, before the regex and BigInt (MAX_INTEGER_TEXT).
+  const tooLong = integerTextTooLong(text, kind);
+  if (tooLong !== undefined) return tooLong;
   if (!INTEGER_KEY.test(text)) return new Invalid(`is not a ${kind} key`);
-  return isIntegerKind(kind) && is32BitKind(kind) ? Number(text) : BigInt(text);
+  return is32BitKind(kind) ? Number(text) : BigInt(text);
 }
 
 function encodeMap(type: Extract<FieldType, { kind: "map" }>, column: Column, slots: Slots, issues: IssueList): Data {

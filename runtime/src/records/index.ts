@@ -28,6 +28,7 @@ export {
   type ProtoSchema,
   toProtoMessage,
 } from "./proto-interop.js";
+export { hasSensitiveFields, redactJson } from "./redact-json.js";
 export {
   type SparkArrayType,
   type SparkDataType,
@@ -37,4 +38,5 @@ export {
   sparkDdl,
   sparkSchema,
 } from "./spark-schema.js";
+export { parseTableName, type TableName } from "./sql-text.js";
 export { type CreateTableOptions, createTableSql } from "./table-sql.js";

@@ -20,6 +20,7 @@ import {
   fromInt64,
   Invalid,
   integerRange,
+  integerTextTooLong,
   is32BitKind,
   isIntegerKind,
   toFloat,
@@ -213,6 +214,9 @@ function decodeScalar(kind: ScalarKind, json: unknown, int64As: Int64Representat
     }
     default: {
       if (!isIntegerKind(kind)) return new Invalid(`unsupported scalar ${kind}`);
+      // By its length first: the regex and BigInt below must never see unbounded text (see MAX_INTEGER_TEXT).
+      const tooLong = integerTextTooLong(json, kind);
+      if (tooLong !== undefined) return tooLong;
       let n: bigint;
       if (typeof json === "number") {
         if (!Number.isInteger(json)) return new Invalid(`must be an integer (${kind})`);
@@ -234,7 +238,11 @@ function decodeScalar(kind: ScalarKind, json: unknown, int64As: Int64Representat
 function decodeMapKey(kind: ScalarKind, text: string): unknown | Invalid {
   if (kind === "string") return text;
   if (kind === "bool") return text === "true" ? true : text === "false" ? false : new Invalid("must be true or false");
-  if (!isIntegerKind(kind) || !INTEGER_TEXT.test(text)) return new Invalid(`must be an integer (${kind})`);
+  if (!isIntegerKind(kind)) return new Invalid(`must be an integer (${kind})`);
+  // Keys are as unbounded as values: by length first (see MAX_INTEGER_TEXT).
+  const tooLong = integerTextTooLong(text, kind);
+  if (tooLong !== undefined) return tooLong;
+  if (!INTEGER_TEXT.test(text)) return new Invalid(`must be an integer (${kind})`);
   const n = BigInt(text);
   const [min, max] = integerRange(kind);
   if (n < min || n > max) return new Invalid(`is out of range for ${kind}`);

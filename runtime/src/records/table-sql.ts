@@ -8,7 +8,7 @@ import type { RecordDescriptor } from "./descriptor.js";
 import { checkDescriptor } from "./descriptor-check.js";
 import { RecordSchemaError } from "./errors.js";
 import { sparkDdl } from "./spark-schema.js";
-import { quoteIdentifier, sqlString } from "./sql-text.js";
+import { parseTableName, quoteIdentifier, sqlString } from "./sql-text.js";
 
 export interface CreateTableOptions {
   /**
@@ -16,7 +16,11 @@ export interface CreateTableOptions {
    * external table at that location.
    */
   location?: string;
-  /** SQL name of the table, used as written (e.g. `` main.shop.`orders` ``); default: `d.table`'s name. */
+  /**
+   * The table's name, `table`, `schema.table` or `catalog.schema.table` (parts backquoted where needed, e.g.
+   * `` main.shop.`order lines` ``); checked and quoted, anything else is an `InvalidArgumentError`. Default:
+   * `d.table`'s name.
+   */
   tableName?: string;
   /** `CREATE TABLE IF NOT EXISTS`. */
   ifNotExists?: boolean;
@@ -30,7 +34,7 @@ export interface CreateTableOptions {
 export function createTableSql(d: RecordDescriptor, options: CreateTableOptions = {}): string {
   checkDescriptor(d);
   const table = d.table;
-  const name = options.tableName;
+  const name = options.tableName === undefined ? undefined : parseTableName(options.tableName).sql;
   const path = options.location === undefined ? undefined : `delta.${quoteIdentifier(options.location)}`;
   const target = name ?? path ?? (table === undefined ? undefined : qualifiedName(table));
   if (target === undefined) {

@@ -5,7 +5,7 @@
  * - Date (google.type.Date): `"YYYY-MM-DD"` ↔ int32 days since the epoch (Arrow DateDay, Spark DATE).
  * - Duration: bigint µs ↔ proto3 JSON `"1.5s"`, within proto's ±315,576,000,000 s.
  */
-import { Invalid } from "./numbers.js";
+import { Invalid, MAX_INTEGER_TEXT, textTooLong } from "./numbers.js";
 
 const MS_PER_DAY = 86_400_000;
 /** 0001-01-01T00:00:00.000Z */
@@ -93,6 +93,13 @@ export function formatDate(days: number): string {
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
+/**
+ * The longest Timestamp text read. Every part of RFC 3339 has a fixed width, so the longest valid text is 35
+ * characters ("9999-12-31T23:59:59.999999999+23:59"); the regex below could not run away on longer text, but the
+ * limit states the bound and gives a clear issue instead of "must be an RFC 3339 timestamp".
+ */
+const MAX_TIMESTAMP_TEXT = 64;
+
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 /**
@@ -101,6 +108,8 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9
  */
 export function parseTimestamp(value: unknown): Date | Invalid {
   if (typeof value !== "string") return new Invalid("must be an RFC 3339 timestamp string");
+  const tooLong = textTooLong(value, MAX_TIMESTAMP_TEXT, "a Timestamp");
+  if (tooLong !== undefined) return tooLong;
   const m = RFC3339.exec(value);
   if (m === null) return new Invalid('must be an RFC 3339 timestamp like "2024-01-31T12:00:00Z"');
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
@@ -150,11 +159,19 @@ export function toDurationMicros(value: unknown): bigint | Invalid {
   return us;
 }
 
+/**
+ * The longest Duration text read: sign, seconds with leading zeros as for integers (MAX_INTEGER_TEXT; protobuf-es
+ * accepts them too), `.`, 9 digits of fraction and `s`. The longest value in range, "-315576000000.999999999s", is
+ * 24 characters; anything beyond the limit is refused before the regex and BigInt read the seconds' digits.
+ */
+const MAX_DURATION_TEXT = MAX_INTEGER_TEXT;
 const DURATION_TEXT = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/;
 
 /** proto3 JSON `"-1.5s"` to µs; nanosecond digits that are not zero are an issue (the column holds µs). */
 export function parseDuration(value: unknown): bigint | Invalid {
   if (typeof value !== "string") return new Invalid('must be a duration string like "1.5s"');
+  const tooLong = textTooLong(value, MAX_DURATION_TEXT, "a Duration");
+  if (tooLong !== undefined) return tooLong;
   const m = DURATION_TEXT.exec(value);
   if (m === null) return new Invalid('must be a duration string like "1.5s"');
   const nanos = (m[3] ?? "").padEnd(9, "0");

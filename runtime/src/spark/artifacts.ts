@@ -8,8 +8,9 @@ import { crc32 } from "node:zlib";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { ProtocolError } from "../errors.js";
 import { type AddArtifactsRequestSchema, SparkConnectService } from "../gen/spark/connect/base_pb.js";
+import type { RpcOptions } from "./client-context.js";
 import type { SparkSession } from "./session.js";
-import type { CallConfig } from "./transport.js";
+import type { Timeouts } from "./transport.js";
 
 /** Size of one `ArtifactChunk`; far below the 128 MiB message limit, large enough to keep message counts low. */
 export const ARTIFACT_CHUNK_SIZE = 1024 * 1024;
@@ -75,11 +76,16 @@ export function* addArtifactsRequests(
   yield* flush();
 }
 
+/** An upload's deadline grows with its size: the call deadline plus the bytes at the slowest acceptable rate. */
+export function uploadTimeoutMs(bytes: number, timeouts: Pick<Timeouts, "callMs" | "uploadBytesPerSecond">): number {
+  return timeouts.callMs + Math.ceil((bytes / timeouts.uploadBytesPerSecond) * 1000);
+}
+
 export class ArtifactManager {
   constructor(private readonly session: SparkSession) {}
 
   /** Which of `names` the session already holds. */
-  async existing(names: readonly string[], options: CallConfig = {}): Promise<Set<string>> {
+  async existing(names: readonly string[], options: RpcOptions = {}): Promise<Set<string>> {
     if (names.length === 0) return new Set();
     const response = await this.session.unary(
       SparkConnectService.method.artifactStatus,
@@ -90,7 +96,7 @@ export class ArtifactManager {
   }
 
   /** Upload the artifacts the server does not have yet; returns how many bytes were sent. */
-  async upload(artifacts: readonly Artifact[], options: CallConfig = {}): Promise<number> {
+  async upload(artifacts: readonly Artifact[], options: RpcOptions = {}): Promise<number> {
     const have = await this.existing(
       artifacts.map((a) => a.name),
       options,
@@ -98,13 +104,14 @@ export class ArtifactManager {
     const missing = artifacts.filter((a) => !have.has(a.name));
     if (missing.length === 0) return 0;
     const { sessionId, userContext, clientType } = this.session.header();
+    const bytes = missing.reduce((sum, a) => sum + a.data.byteLength, 0);
     const response = await this.session.clientStream(
       SparkConnectService.method.addArtifacts,
       () => addArtifactsRequests({ sessionId, userContext, clientType }, missing),
-      options,
+      { ...options, timeoutMs: options.timeoutMs ?? uploadTimeoutMs(bytes, this.session.timeouts) },
     );
     const failed = response.artifacts.filter((a) => !a.isCrcSuccessful).map((a) => a.name);
     if (failed.length > 0) throw new ProtocolError(`the server rejected the CRC of artifacts ${failed.join(", ")}`);
-    return missing.reduce((sum, a) => sum + a.data.byteLength, 0);
+    return bytes;
   }
 }

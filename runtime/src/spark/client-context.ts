@@ -1,8 +1,14 @@
 /** What every RPC of one session carries: the transport, session and user ids, client type and retry policy. */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { UserContextSchema } from "../gen/spark/connect/base_pb.js";
-import type { RetryPolicy } from "./retry.js";
-import type { Transport } from "./transport.js";
+import { RetryBudget, type RetryPolicy } from "./retry.js";
+import type { CallConfig, Timeouts, Transport } from "./transport.js";
+
+/** Options of one RPC: its signal and deadlines, and the retry budget of the call it belongs to. */
+export interface RpcOptions extends CallConfig {
+  /** @internal */
+  budget?: RetryBudget | undefined;
+}
 
 export interface ClientContext {
   readonly transport: Transport;
@@ -11,6 +17,7 @@ export interface ClientContext {
   readonly userContext: MessageInitShape<typeof UserContextSchema>;
   readonly clientType: string;
   readonly retryPolicy: RetryPolicy;
+  readonly timeouts: Readonly<Timeouts>;
   /** Observability hook: retries, reattaches, restarts (never carries credentials). */
   readonly onEvent: ((event: ClientEvent) => void) | undefined;
   /** Set from the first response; sent back so the server can tell a restarted session from ours. */
@@ -31,6 +38,15 @@ export function emit(context: ClientContext, event: ClientEvent): void {
   } catch {
     // A listener's failure must not break the call it observes.
   }
+}
+
+/** A fresh retry budget for one call of this session, reporting each retry through `onEvent`. */
+export function newRetryBudget(context: ClientContext, signal: AbortSignal | undefined): RetryBudget {
+  return new RetryBudget(context.retryPolicy, {
+    signal,
+    onRetry: (operation, attempt, delayMs, error) =>
+      emit(context, { type: "retry", operation, attempt, delayMs, error }),
+  });
 }
 
 /** The fields every Spark Connect request starts with. */

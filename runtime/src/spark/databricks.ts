@@ -33,7 +33,7 @@ export function databricksClientCredentials(options: DatabricksOAuthOptions): To
       // The body may echo request details; only the status is reported.
       throw new AuthError(`Databricks OAuth token request failed with HTTP ${response.status}`);
     }
-    const body = (await response.json()) as { access_token?: unknown; expires_in?: unknown };
+    const body = await readJson(response);
     if (typeof body.access_token !== "string" || body.access_token === "") {
       throw new AuthError("Databricks OAuth token response has no access_token");
     }
@@ -43,6 +43,20 @@ export function databricksClientCredentials(options: DatabricksOAuthOptions): To
       expiresAt: expiresIn === undefined ? undefined : new Date(Date.now() + expiresIn * 1000),
     };
   };
+}
+
+/**
+ * The token response's JSON. A body that is not JSON is reported without V8's parse message, which quotes the body's
+ * first characters — the start of a token, if the body is a bare one.
+ */
+async function readJson(response: Response): Promise<{ access_token?: unknown; expires_in?: unknown }> {
+  const text = await response.text();
+  try {
+    const body: unknown = JSON.parse(text);
+    return typeof body === "object" && body !== null ? body : {};
+  } catch {
+    throw new AuthError(`Databricks OAuth token response is not JSON (${text.length} characters)`);
+  }
 }
 
 /** `sc://<host>:443/;x-databricks-cluster-id=<id>`; pass the token through a provider, not the string. */

@@ -15,7 +15,11 @@ import type { SparkSession } from "./session.js";
 import { DataFrameWriter } from "./writer.js";
 import { DataFrameWriterV2 } from "./writer-v2.js";
 
-export type QueryOptions = Pick<ExecuteOptions, "signal" | "tags">;
+/**
+ * Options of a query or command. `signal` cancels it (interrupting it on the server); a deadline for the whole
+ * call is `signal: AbortSignal.timeout(ms)` (it then fails with `TimeoutError`).
+ */
+export type QueryOptions = Pick<ExecuteOptions, "signal" | "tags" | "idleTimeoutMs" | "budget" | "onAbort">;
 
 export class DataFrame {
   constructor(

@@ -7,21 +7,21 @@
  * - transient failures are retried with back-off, reattaching where the last response left off; the execution is
  *   restarted only when the server lost it and nothing has been consumed yet;
  * - responses already consumed are released (`ReleaseExecute` until) as the stream goes, all of them at the end;
- * - aborting the signal interrupts the operation on the server.
+ * - aborting the signal interrupts the operation on the server (and, for writes, follows it until it has ended);
+ * - every retry is spent from the call's one retry budget (see retry.ts).
  * The generator pulls from the gRPC stream only when its consumer pulls, so back-pressure reaches the server.
  */
 import { randomUUID } from "node:crypto";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { CancelledError, SparkError } from "../errors.js";
+import { abortError, isSparkError } from "../errors.js";
 import {
   type ExecutePlanResponse,
   InterruptRequest_InterruptType,
   type PlanSchema,
   SparkConnectService,
 } from "../gen/spark/connect/base_pb.js";
-import { type ClientContext, emit, requestHeader } from "./client-context.js";
-import { backoffMs, isRetryable, sleep } from "./retry.js";
-import { throwIfAborted } from "./transport.js";
+import { type ClientContext, emit, newRetryBudget, requestHeader } from "./client-context.js";
+import { isRetryable, type RetryBudget } from "./retry.js";
 
 export interface ExecuteOptions {
   signal?: AbortSignal | undefined;
@@ -29,12 +29,27 @@ export interface ExecuteOptions {
   tags?: readonly string[] | undefined;
   /** Reattachable execution; on by default. */
   reattachable?: boolean | undefined;
+  /** Streams: the longest silence between two messages, in ms (default: the session's `idleMs`). */
+  idleTimeoutMs?: number | undefined;
+  /** @internal The retry budget of the call this execution belongs to (default: a fresh one). */
+  budget?: RetryBudget | undefined;
+  /** @internal The operation id (default: a fresh UUID). */
+  operationId?: string | undefined;
+  /**
+   * @internal What an abort does. "cancel" (default): interrupt the operation on the server and stop at once.
+   * "settle": interrupt it and keep following it (at most `settleMs`, default 30 s) until the server says how it
+   * ended, so that a write's outcome is known when the `CancelledError` (then `settled: true`) is thrown.
+   */
+  onAbort?: "cancel" | "settle" | undefined;
+  /** @internal */
+  settleMs?: number | undefined;
 }
 
 const rpc = SparkConnectService.method;
+const DEFAULT_SETTLE_MS = 30_000;
 
 function hasErrorClass(error: unknown, errorClass: string): boolean {
-  return error instanceof SparkError && (error.errorClass === errorClass || error.message.includes(errorClass));
+  return isSparkError(error) && (error.errorClass === errorClass || error.message.includes(errorClass));
 }
 
 export async function* executePlan(
@@ -43,15 +58,20 @@ export async function* executePlan(
   options: ExecuteOptions = {},
 ): AsyncGenerator<ExecutePlanResponse, void, undefined> {
   const { signal } = options;
+  if (signal?.aborted) throw abortError(signal);
   const reattachable = options.reattachable ?? true;
-  const operationId = randomUUID();
+  const operationId = options.operationId ?? randomUUID();
+  const budget = options.budget ?? newRetryBudget(context, signal);
   const header = () => requestHeader(context);
   let lastResponseId: string | undefined;
   let consumedAny = false;
   let complete = false;
-  let attempt = 0;
   let needsExecute = true;
   const releaser = new Releaser(context, operationId);
+  // The signal the RPCs see: the caller's abort at once, or — when settling — only once the settle time is over.
+  const calls = new AbortController();
+  let settling: RetryBudget | undefined;
+  let settleTimer: NodeJS.Timeout | undefined;
 
   const onAbort = () => {
     emit(context, { type: "interrupt", operationId });
@@ -62,14 +82,22 @@ export async function* executePlan(
         interrupt: { case: "operationId", value: operationId },
       })
       .catch(() => {});
+    if (options.onAbort === "settle") {
+      settling = newRetryBudget(context, calls.signal);
+      settleTimer = setTimeout(() => calls.abort(signal?.reason), options.settleMs ?? DEFAULT_SETTLE_MS);
+    } else {
+      calls.abort(signal?.reason);
+    }
   };
   signal?.addEventListener("abort", onAbort, { once: true });
+  const cancelled = (settled: boolean) => abortError(signal, settled);
 
   try {
     while (!complete) {
-      throwIfAborted(signal);
+      if (calls.signal.aborted) throw cancelled(false);
       try {
         if (!needsExecute) emit(context, { type: "reattach", operationId, lastResponseId });
+        const config = { signal: calls.signal, idleTimeoutMs: options.idleTimeoutMs };
         const stream = needsExecute
           ? context.transport.serverStream(
               rpc.executePlan,
@@ -80,17 +108,17 @@ export async function* executePlan(
                 tags: [...(options.tags ?? [])],
                 requestOptions: [{ requestOption: { case: "reattachOptions", value: { reattachable } } }],
               },
-              { signal },
+              config,
             )
           : context.transport.serverStream(
               rpc.reattachExecute,
               { ...header(), operationId, ...(lastResponseId === undefined ? {} : { lastResponseId }) },
-              { signal },
+              config,
             );
         for await (const response of stream) {
           // The operation exists on the server from here on: further tries reattach.
           needsExecute = false;
-          attempt = 0;
+          (settling ?? budget).progressed();
           context.serverSideSessionId ??= response.serverSideSessionId || undefined;
           lastResponseId = response.responseId;
           if (response.responseType.case === "resultComplete") complete = true;
@@ -105,26 +133,36 @@ export async function* executePlan(
           needsExecute = false;
         }
       } catch (error) {
-        if (signal?.aborted) throw new CancelledError("the operation was aborted", { cause: signal.reason });
+        if (calls.signal.aborted) throw cancelled(false);
         if (needsExecute && hasErrorClass(error, "INVALID_HANDLE.OPERATION_ALREADY_EXISTS")) {
           // An earlier ExecutePlan got through before its stream broke.
           needsExecute = false;
           continue;
         }
-        if (!needsExecute && hasErrorClass(error, "INVALID_HANDLE.OPERATION_NOT_FOUND") && !consumedAny) {
+        const notFound = !needsExecute && hasErrorClass(error, "INVALID_HANDLE.OPERATION_NOT_FOUND");
+        if (settling) {
+          // Aborted: the operation has ended on the server (with this error, or long enough ago to be gone), unless
+          // the error is a transient one, after which it is followed by reattaching — never by executing it again.
+          if (notFound || !isRetryable(error)) throw cancelled(true);
+          needsExecute = false;
+          await settling.beforeRetry("ReattachExecute", error);
+          continue;
+        }
+        if (notFound && !consumedAny) {
           emit(context, { type: "restart", operationId });
           needsExecute = true;
           continue;
         }
         if (!reattachable && consumedAny) throw error;
-        if (!isRetryable(error) || attempt >= context.retryPolicy.maxRetries) throw error;
-        const delayMs = backoffMs(context.retryPolicy, attempt);
-        emit(context, { type: "retry", operation: "ExecutePlan", attempt: ++attempt, delayMs, error });
-        await sleep(delayMs, signal);
+        if (!isRetryable(error)) throw error;
+        await budget.beforeRetry("ExecutePlan", error);
         if (!reattachable) needsExecute = true;
       }
     }
+    // Aborted, then followed until it completed: the operation did everything it was asked to.
+    if (signal?.aborted) throw cancelled(true);
   } finally {
+    clearTimeout(settleTimer);
     signal?.removeEventListener("abort", onAbort);
     if (reattachable && !needsExecute) releaser.releaseAll();
   }

@@ -2,11 +2,22 @@
  * Turns a failed gRPC call into one of the runtime's errors. Spark puts its error class, SQLSTATE and message
  * parameters into a `google.rpc.ErrorInfo` inside the `grpc-status-details-bin` trailer
  * (apache/spark `ErrorUtils.scala`); those become a `SparkError`. Transport failures become `ConnectionError`,
- * refused credentials `AuthError`. Nothing of grpc-js's stack or internals is kept in the message.
+ * refused credentials `AuthError`, and anything else grpc-js throws a `ProtocolError`. Nothing of grpc-js's stack or
+ * internals is kept, not even as `cause`, and every text taken from the error is scrubbed of the secrets given.
  */
 import { BinaryReader } from "@bufbuild/protobuf/wire";
 import { type ServiceError, status } from "@grpc/grpc-js";
-import { AuthError, CancelledError, ConnectionError, type LakehouseError, SparkError } from "../errors.js";
+import {
+  AuthError,
+  CancelledError,
+  ConnectionError,
+  DeltaConflictError,
+  isDeltaConflictClass,
+  isLakehouseError,
+  type LakehouseError,
+  ProtocolError,
+  SparkError,
+} from "../errors.js";
 import { redact, type Secret } from "../secret.js";
 
 const ERROR_INFO_TYPE = "type.googleapis.com/google.rpc.ErrorInfo";
@@ -27,7 +38,9 @@ export function grpcCodeName(code: number): string {
 
 export function errorFromGrpc(error: ServiceError, secrets: Iterable<Secret | undefined> = []): LakehouseError {
   const codeName = grpcCodeName(error.code);
-  const message = redact(error.details || error.message || codeName, secrets);
+  // Read once: a caller's iterable may be single-use (a generator), and it is used for every field.
+  const scrub = [...secrets];
+  const message = redact(error.details || error.message || codeName, scrub);
   const info = readErrorInfo(error);
   switch (error.code) {
     case status.CANCELLED:
@@ -40,13 +53,49 @@ export function errorFromGrpc(error: ServiceError, secrets: Iterable<Secret | un
       if (!info) return new ConnectionError(`${codeName}: ${message}`);
   }
   const md = info?.metadata ?? {};
-  return new SparkError(message, {
-    errorClass: md.errorClass || undefined,
-    sqlState: md.sqlState || undefined,
-    messageParameters: parseParameters(md.messageParameters),
-    errorId: md.errorId || undefined,
+  const field = (value: string | undefined) => (value ? redact(value, scrub) : undefined);
+  const parameters: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parseParameters(md.messageParameters))) {
+    parameters[redact(k, scrub)] = redact(v, scrub);
+  }
+  const details = {
+    errorClass: field(md.errorClass),
+    sqlState: field(md.sqlState),
+    messageParameters: parameters,
+    errorId: field(md.errorId),
     grpcCode: codeName,
-  });
+  };
+  // Delta's concurrent-modification family gets a class of its own: nothing was committed, so it may be retried.
+  return isDeltaConflictClass(details.errorClass)
+    ? new DeltaConflictError(message, details)
+    : new SparkError(message, details);
+}
+
+/**
+ * Any failure of a gRPC call as one of the runtime's errors: a `ServiceError` through `errorFromGrpc`, the
+ * runtime's own errors as they are, and anything else — grpc-js throws plain `Error`s and `TypeError`s when it
+ * refuses what it was given, e.g. `Metadata.set` with `Metadata string value "Bearer <token>" contains illegal
+ * characters` — as a `ProtocolError` whose message is scrubbed of `secrets`.
+ *
+ * Why `ProtocolError` and not `ConnectionError`: grpc-js reports every network and HTTP/2 failure as a
+ * `ServiceError` (UNAVAILABLE, or INTERNAL "Failed to start HTTP/2 stream", load-balancing-call.ts), so what reaches
+ * here is the client refusing its own input — certain to fail again, while a `ConnectionError` would be retried
+ * (retry.ts `isRetryable`) and blame the network. Why no `cause`: the original's message, stack and own causes
+ * quote what was being sent, and `error.cause.message` must not hand out the token the message was scrubbed of.
+ */
+export function errorFromThrown(error: unknown, secrets: Iterable<Secret | undefined> = []): LakehouseError {
+  if (isLakehouseError(error)) return error;
+  if (isServiceError(error)) return errorFromGrpc(error, secrets);
+  return new ProtocolError(`the gRPC client failed: ${redact(describeThrown(error), secrets)}`);
+}
+
+/** `TypeError [ERR_INVALID_ARG_TYPE]: …`: name, Node's error code when there is one, message. */
+function describeThrown(error: unknown): string {
+  if (typeof error === "string") return error;
+  if (!(error instanceof Error)) return `a thrown ${error === null ? "null" : typeof error}`;
+  const code = (error as { code?: unknown }).code;
+  const tag = typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code) ? ` [${code}]` : "";
+  return `${error.name}${tag}: ${error.message}`;
 }
 
 function parseParameters(json: string | undefined): Record<string, string> {

@@ -13,12 +13,13 @@
  */
 import type { Data, Table } from "apache-arrow";
 import { encodeIpcStream } from "../arrow/ipc.js";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError, isSparkError } from "../errors.js";
 import { type ArtifactManager, cacheArtifactName, sha256Hex } from "./artifacts.js";
+import type { RpcOptions } from "./client-context.js";
 import type { RuntimeConfig } from "./config.js";
 import type { RelationInit } from "./relations.js";
 import * as rel from "./relations.js";
-import type { CallConfig } from "./transport.js";
+import { isRetryable } from "./retry.js";
 
 export interface LocalRelationLimits {
   cacheThreshold: number;
@@ -47,15 +48,25 @@ export function parseByteSize(text: string | undefined, fallback: number): numbe
   return Number(match[1]) * scale;
 }
 
-export async function readLimits(conf: RuntimeConfig, options: CallConfig = {}): Promise<LocalRelationLimits> {
-  const get = (key: string) => conf.get(`spark.sql.session.${key}`, options).catch(() => undefined);
-  const [threshold, rows, bytes, limit, rpcMaxMiB] = await Promise.all([
-    get("localRelationCacheThreshold"),
-    get("localRelationChunkSizeRows"),
-    get("localRelationChunkSizeBytes"),
-    get("localRelationSizeLimit"),
-    conf.get("spark.rpc.message.maxSize", options).catch(() => undefined),
-  ]);
+export async function readLimits(conf: RuntimeConfig, options: RpcOptions = {}): Promise<LocalRelationLimits> {
+  const keys = [
+    "spark.sql.session.localRelationCacheThreshold",
+    "spark.sql.session.localRelationChunkSizeRows",
+    "spark.sql.session.localRelationChunkSizeBytes",
+    "spark.sql.session.localRelationSizeLimit",
+    "spark.rpc.message.maxSize",
+  ] as const;
+  // One Config call for all of them; a server that refuses one of the keys (not every server defines them all)
+  // is asked key by key, and a key it refuses keeps its default.
+  let values: Map<string, string | undefined>;
+  try {
+    values = await conf.getMany(keys, options);
+  } catch (error) {
+    if (isRetryable(error) || !isSparkError(error)) throw error;
+    const each = await Promise.all(keys.map((k) => conf.get(k, options).catch(() => undefined)));
+    values = new Map(keys.map((k, i) => [k, each[i]]));
+  }
+  const [threshold, rows, bytes, limit, rpcMaxMiB] = keys.map((k) => values.get(k));
   const rpcMax = Number(rpcMaxMiB) > 0 ? Number(rpcMaxMiB) * 1024 * 1024 : 4 * DEFAULT_LIMITS.relationBytes;
   return {
     cacheThreshold: parseByteSize(threshold, DEFAULT_LIMITS.cacheThreshold),
@@ -79,7 +90,7 @@ export async function planLocalRelation(
   schema: string | undefined,
   limits: LocalRelationLimits,
   artifacts: ArtifactManager,
-  options: CallConfig = {},
+  options: RpcOptions = {},
 ): Promise<PlannedLocalRelation> {
   // The size decides the path. Arrow's buffers bound it without encoding (a slice may share larger buffers); only
   // data that may go inline is encoded whole, and its encoded size has the last word. Large data is encoded once,

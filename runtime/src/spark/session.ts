@@ -8,7 +8,14 @@ import type { Message, MessageInitShape } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import type { ChannelOptions } from "@grpc/grpc-js";
 import type { Table } from "apache-arrow";
-import { ConnectionStringError, InvalidArgumentError, ProtocolError, type SparkError } from "../errors.js";
+import {
+  ConnectionError,
+  ConnectionStringError,
+  InvalidArgumentError,
+  isLakehouseError,
+  ProtocolError,
+  type SparkError,
+} from "../errors.js";
 import {
   AnalyzePlanRequest_Explain_ExplainMode,
   type ExecutePlanResponse,
@@ -18,13 +25,22 @@ import {
 } from "../gen/spark/connect/base_pb.js";
 import type { CommandSchema } from "../gen/spark/connect/commands_pb.js";
 import type { DataType } from "../gen/spark/connect/types_pb.js";
+import { redact } from "../secret.js";
 import { VERSION } from "../version.js";
 import { ArtifactManager } from "./artifacts.js";
-import { type ClientContext, type ClientEvent, emit, requestHeader } from "./client-context.js";
+import {
+  type ClientContext,
+  type ClientEvent,
+  emit,
+  newRetryBudget,
+  type RpcOptions,
+  requestHeader,
+} from "./client-context.js";
 import { RuntimeConfig } from "./config.js";
 import { type ConnectionConfig, describeConnection, parseConnectionString } from "./connection-string.js";
 import { DataFrame, type QueryOptions } from "./dataframe.js";
 import { type ExecuteOptions, executePlan } from "./execute.js";
+import { checkHeaderValue } from "./header-value.js";
 import {
   type LocalRelationLimits,
   type PlannedLocalRelation,
@@ -33,9 +49,9 @@ import {
 } from "./local-relation.js";
 import type { RelationInit, SqlParams } from "./relations.js";
 import * as rel from "./relations.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from "./retry.js";
+import { DEFAULT_RETRY_POLICY, type RetryBudget, type RetryPolicy, withRetry } from "./retry.js";
 import { CachedToken, staticToken, type TokenProvider } from "./token-provider.js";
-import { type CallConfig, type RpcMethod, Transport } from "./transport.js";
+import { DEFAULT_TIMEOUTS, type RpcMethod, type Timeouts, Transport } from "./transport.js";
 
 export interface SparkErrorDetail {
   /** The exception class and its superclasses, most specific first. */
@@ -48,6 +64,8 @@ export interface CreateDataFrameOptions {
   /** Spark DDL (`"id BIGINT, name STRING"`) or StructType JSON the server casts the data to. */
   schema?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** @internal */
+  budget?: RetryBudget | undefined;
 }
 
 export interface SessionOptions {
@@ -55,7 +73,12 @@ export interface SessionOptions {
   tokenProvider?: TokenProvider | undefined;
   /** PEM CA certificate(s) to trust instead of the system roots. */
   caCertificate?: Uint8Array | undefined;
+  /** How retries are spent: one budget per call (see `RetryPolicy`). Default `DEFAULT_RETRY_POLICY`. */
   retryPolicy?: RetryPolicy | undefined;
+  /** Deadlines; each one left out keeps its default (`DEFAULT_TIMEOUTS`). */
+  timeouts?: Partial<Timeouts> | undefined;
+  /** Aborts `connect()` (not the session once connected). */
+  signal?: AbortSignal | undefined;
   /** Prepended to the client's own user agent. */
   userAgent?: string | undefined;
   /** Extra grpc-js channel options. */
@@ -95,6 +118,9 @@ export class SparkSession {
     }
     const config = typeof source === "string" ? parseConnectionString(source) : source;
     const provider = options.tokenProvider ?? (config.token ? staticToken(config.token) : undefined);
+    if (options.userAgent !== undefined) {
+      checkHeaderValue(options.userAgent, "the userAgent option", (m) => new InvalidArgumentError(m));
+    }
     const userAgent = [
       options.userAgent ?? config.userAgent,
       `lakehouse-contracts/${VERSION}`,
@@ -102,6 +128,7 @@ export class SparkSession {
     ]
       .filter(Boolean)
       .join(" ");
+    const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) };
     const transport = new Transport({
       host: config.host,
       port: config.port,
@@ -112,6 +139,7 @@ export class SparkSession {
       userAgent,
       maxMessageSize: config.grpcMaxMessageSize,
       channelOptions: options.channelOptions,
+      timeouts,
     });
     const context: ClientContext = {
       transport,
@@ -119,15 +147,25 @@ export class SparkSession {
       userContext: { userId: config.userId ?? defaultUser(), userName: config.userId ?? defaultUser() },
       clientType: userAgent,
       retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      timeouts,
       onEvent: options.onEvent,
       serverSideSessionId: undefined,
     };
     const session = new SparkSession(context, describeConnection(config));
     if (options.verify ?? true) {
+      // The whole of connect() — every try — ends by `connectMs`; each try by then at the latest.
+      const deadline = AbortSignal.timeout(timeouts.connectMs);
+      const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
       try {
-        await session.version();
+        await session.version({ signal, timeoutMs: Math.min(timeouts.callMs, timeouts.connectMs) });
       } catch (error) {
         transport.close();
+        if (deadline.aborted && !options.signal?.aborted) {
+          const why = isLakehouseError(error) && error.code !== "timeout" ? `: ${error.message}` : "";
+          throw new ConnectionError(
+            `no answer from ${describeConnection(config)} within ${timeouts.connectMs / 1000} s${why}`,
+          );
+        }
         throw error;
       }
     }
@@ -136,6 +174,11 @@ export class SparkSession {
 
   get sessionId(): string {
     return this.#context.sessionId;
+  }
+
+  /** `sc://host:port` (and whether TLS is on), never with credentials. */
+  get endpoint(): string {
+    return this.#description;
   }
 
   /** `sc://host:port`, never with credentials. */
@@ -157,7 +200,7 @@ export class SparkSession {
   }
 
   /** The server's Spark version, e.g. "4.2.0". */
-  async version(options: CallConfig = {}): Promise<string> {
+  async version(options: RpcOptions = {}): Promise<string> {
     if (this.#version) return this.#version;
     const response = await this.unary(
       rpc.analyzePlan,
@@ -215,26 +258,28 @@ export class SparkSession {
 
   /** @internal Like `createDataFrame`, also saying which path the data took. */
   async planLocalRelation(table: Table, options: CreateDataFrameOptions = {}): Promise<PlannedLocalRelation> {
-    this.#limits ??= await readLimits(this.conf, { signal: options.signal });
-    return planLocalRelation(table, options.schema, this.#limits, this.artifacts, { signal: options.signal });
+    const rpcOptions = { signal: options.signal, budget: options.budget };
+    this.#limits ??= await readLimits(this.conf, rpcOptions);
+    return planLocalRelation(table, options.schema, this.#limits, this.artifacts, rpcOptions);
   }
 
   /**
    * The server-side detail of a Spark error: the exception chain with messages and, when the server keeps them
    * (`spark.sql.connect.serverStacktrace.enabled`), JVM stack traces. Only on request, never in messages.
    */
-  async errorDetails(error: SparkError, options: CallConfig = {}): Promise<SparkErrorDetail[]> {
+  async errorDetails(error: SparkError, options: RpcOptions = {}): Promise<SparkErrorDetail[]> {
     if (!error.errorId) return [];
     const response = await this.unary(rpc.fetchErrorDetails, { ...this.#header(), errorId: error.errorId }, options);
+    const secrets = this.#context.transport.secrets;
     return response.errors.map((e) => ({
       types: [...e.errorTypeHierarchy],
-      message: e.message,
+      message: redact(e.message, secrets),
       stackTrace: e.stackTrace.map((f) => `${f.declaringClass}.${f.methodName}(${f.fileName ?? "?"}:${f.lineNumber})`),
     }));
   }
 
   /** Interrupt every operation running in this session; returns the ids of those interrupted. */
-  async interruptAll(options: CallConfig = {}): Promise<string[]> {
+  async interruptAll(options: RpcOptions = {}): Promise<string[]> {
     const response = await this.unary(
       rpc.interrupt,
       { ...this.#header(), interruptType: InterruptRequest_InterruptType.ALL },
@@ -244,7 +289,7 @@ export class SparkSession {
   }
 
   /** Interrupt the operations started with `tags` containing `tag`. */
-  async interruptTag(tag: string, options: CallConfig = {}): Promise<string[]> {
+  async interruptTag(tag: string, options: RpcOptions = {}): Promise<string[]> {
     const response = await this.unary(
       rpc.interrupt,
       {
@@ -265,7 +310,8 @@ export class SparkSession {
       await this.#context.transport.unary(
         rpc.releaseSession,
         { ...this.#header(), allowReconnect: false },
-        { timeoutMs: 10_000 },
+        // A healthy server answers at once; one that does not must not hold up the caller's shutdown.
+        { timeoutMs: Math.min(this.#context.timeouts.callMs, 5_000) },
       );
     } catch {
       // The session expires on the server anyway; closing must not fail because the server is gone.
@@ -297,7 +343,7 @@ export class SparkSession {
   }
 
   /** @internal */
-  async analyzeSchema(relation: RelationInit, options: CallConfig = {}): Promise<DataType> {
+  async analyzeSchema(relation: RelationInit, options: RpcOptions = {}): Promise<DataType> {
     const response = await this.unary(
       rpc.analyzePlan,
       {
@@ -316,7 +362,7 @@ export class SparkSession {
   async explain(
     relation: RelationInit,
     mode: "simple" | "extended" | "codegen" | "cost" | "formatted",
-    options: CallConfig = {},
+    options: RpcOptions = {},
   ): Promise<string> {
     const modes = {
       simple: AnalyzePlanRequest_Explain_ExplainMode.SIMPLE,
@@ -340,25 +386,40 @@ export class SparkSession {
     return response.result.value.explainString;
   }
 
-  /** @internal A unary RPC with this session's retry policy. */
+  /** @internal A unary RPC, its retries spent from the call's budget. */
   unary<I extends Message, O extends Message>(
     method: RpcMethod<I, O>,
     request: MessageInitShape<GenMessage<I>>,
-    options: CallConfig = {},
+    options: RpcOptions = {},
   ): Promise<O> {
-    return withRetry(() => this.#context.transport.unary(method, request, options), this.#retrying(method, options));
+    return withRetry(
+      method.name,
+      () => this.#context.transport.unary(method, request, options),
+      options.budget ?? this.retryBudget(options.signal),
+    );
   }
 
-  /** @internal A client-streaming RPC with this session's retry policy; `requests` is called once per try. */
+  /** @internal A client-streaming RPC, its retries spent from the call's budget; `requests` is called per try. */
   clientStream<I extends Message, O extends Message>(
     method: RpcMethod<I, O>,
     requests: () => Iterable<MessageInitShape<GenMessage<I>>> | AsyncIterable<MessageInitShape<GenMessage<I>>>,
-    options: CallConfig = {},
+    options: RpcOptions = {},
   ): Promise<O> {
     return withRetry(
+      method.name,
       () => this.#context.transport.clientStream(method, requests(), options),
-      this.#retrying(method, options),
+      options.budget ?? this.retryBudget(options.signal),
     );
+  }
+
+  /** @internal A fresh retry budget for one call (an insert, a query) of this session. */
+  retryBudget(signal: AbortSignal | undefined): RetryBudget {
+    return newRetryBudget(this.#context, signal);
+  }
+
+  /** @internal The session's deadlines. */
+  get timeouts(): Readonly<Timeouts> {
+    return this.#context.timeouts;
   }
 
   /** @internal */
@@ -366,19 +427,13 @@ export class SparkSession {
     return this.#header();
   }
 
-  /** This session's retry policy for one RPC, reporting each retry through `onEvent`. */
-  #retrying(method: { name: string }, options: CallConfig) {
-    return {
-      policy: this.#context.retryPolicy,
-      signal: options.signal,
-      onRetry: (attempt: number, delayMs: number, error: unknown) =>
-        emit(this.#context, { type: "retry", operation: method.name, attempt, delayMs, error }),
-    };
-  }
-
   #header() {
     return requestHeader(this.#context);
   }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function defaultUser(): string {

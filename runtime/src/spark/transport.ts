@@ -15,13 +15,36 @@ import {
   type ClientWritableStream,
   credentials,
   Metadata,
-  type ServiceError,
 } from "@grpc/grpc-js";
-import { CancelledError, isLakehouseError, type LakehouseError } from "../errors.js";
-import { errorFromGrpc, isServiceError } from "./grpc-errors.js";
+import { abortError, ConnectionError, InvalidArgumentError, type LakehouseError } from "../errors.js";
+import type { Secret } from "../secret.js";
+import { errorFromThrown } from "./grpc-errors.js";
 import type { CachedToken } from "./token-provider.js";
 
 const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
+
+/** How long calls may take. Every call has a deadline; no call waits forever for a server that does not answer. */
+export interface Timeouts {
+  /** `SparkSession.connect()` as a whole, retries included. */
+  connectMs: number;
+  /** Each try of a unary call (AnalyzePlan, Config, ArtifactStatus, …). */
+  callMs: number;
+  /**
+   * Streams (ExecutePlan, ReattachExecute): the longest silence allowed between two messages — not a limit on the
+   * stream's length. A healthy server sends progress every 2 s while jobs run and ends each stream after
+   * `senderMaxStreamDuration` (2 min) for the client to reattach, so 3 min of silence means it is gone.
+   */
+  idleMs: number;
+  /** Uploads (AddArtifacts): `callMs` plus the time to send the bytes at this slowest acceptable rate. */
+  uploadBytesPerSecond: number;
+}
+
+export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = {
+  connectMs: 30_000,
+  callMs: 120_000,
+  idleMs: 180_000,
+  uploadBytesPerSecond: 1024 * 1024,
+};
 
 /** The server's own inbound limit (`spark.connect.grpc.maxInboundMessageSize`, 128 MiB), which pyspark also uses. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 128 * 1024 * 1024;
@@ -45,12 +68,15 @@ export interface TransportOptions {
   maxMessageSize?: number | undefined;
   /** Extra grpc-js channel options (tests use them to tune keep-alive or reconnect back-off). */
   channelOptions?: ChannelOptions | undefined;
+  timeouts: Readonly<Timeouts>;
 }
 
 export interface CallConfig {
   signal?: AbortSignal | undefined;
-  /** Per-call deadline in milliseconds. */
+  /** Deadline of this try of a unary or client-streaming call, in ms (default: the session's `callMs`). */
   timeoutMs?: number | undefined;
+  /** Streams: the longest silence between two messages, in ms (default: the session's `idleMs`). */
+  idleTimeoutMs?: number | undefined;
 }
 
 export class Transport {
@@ -75,6 +101,11 @@ export class Transport {
       // so every 4 MiB Arrow batch of a result waited on dozens of WINDOW_UPDATE round trips (whole reads ~15 %
       // slower); 8 MiB still bounds what a paused stream buffers.
       "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW,
+      // grpc-js waits up to 120 s between reconnection attempts by default, and calls fail at once meanwhile: a
+      // client whose server restarted in 30 s could stay offline for another minute and a half. 5 s, like the cap
+      // of the retry policy, keeps recovery within seconds of the server being back.
+      "grpc.initial_reconnect_backoff_ms": 250,
+      "grpc.max_reconnect_backoff_ms": 5_000,
       ...options.channelOptions,
     });
   }
@@ -83,12 +114,17 @@ export class Transport {
     this.#client.close();
   }
 
+  /** Every token this transport has sent, for scrubbing texts the server sends back. */
+  get secrets(): readonly Secret[] {
+    return this.#options.token?.secrets ?? [];
+  }
+
   async unary<I extends Message, O extends Message>(
     method: RpcMethod<I, O>,
     request: MessageInitShape<GenMessage<I>>,
     config: CallConfig = {},
   ): Promise<O> {
-    const metadata = await this.#metadata();
+    const metadata = await this.#metadata(config.signal);
     throwIfAborted(config.signal);
     return new Promise<O>((resolve, reject) => {
       const call = this.#client.makeUnaryRequest(
@@ -97,7 +133,7 @@ export class Transport {
         deserializer(method.output),
         create(method.input, request),
         metadata,
-        callOptions(config),
+        this.#deadline(config),
         (error, response) => {
           config.signal?.removeEventListener("abort", onAbort);
           if (error) reject(this.#error(error, config.signal));
@@ -111,14 +147,16 @@ export class Transport {
 
   /**
    * Server streaming with back-pressure: grpc-js asks the HTTP/2 stream for the next message only when the consumer
-   * pulls, so a slow consumer pauses the server through flow control.
+   * pulls, so a slow consumer pauses the server through flow control. The idle timeout counts only while this side
+   * waits for the server (not while the consumer is busy with a message), and ends the stream with a retryable
+   * `ConnectionError`.
    */
   async *serverStream<I extends Message, O extends Message>(
     method: RpcMethod<I, O>,
     request: MessageInitShape<GenMessage<I>>,
     config: CallConfig = {},
   ): AsyncGenerator<O, void, undefined> {
-    const metadata = await this.#metadata();
+    const metadata = await this.#metadata(config.signal);
     throwIfAborted(config.signal);
     const call = this.#client.makeServerStreamRequest(
       path(method),
@@ -126,15 +164,35 @@ export class Transport {
       deserializer(method.output),
       create(method.input, request),
       metadata,
-      callOptions(config),
+      {},
     );
     const onAbort = () => call.cancel();
     config.signal?.addEventListener("abort", onAbort, { once: true });
+    const idleMs = config.idleTimeoutMs ?? this.#options.timeouts.idleMs;
+    let idle = false;
+    let timer: NodeJS.Timeout | undefined;
+    const waitForServer = () => {
+      timer = setTimeout(() => {
+        idle = true;
+        call.cancel();
+      }, idleMs);
+    };
     try {
-      for await (const message of call) yield message as O;
+      const messages = call[Symbol.asyncIterator]();
+      for (;;) {
+        waitForServer();
+        const next = await messages.next();
+        clearTimeout(timer);
+        if (next.done) break;
+        yield next.value as O;
+      }
     } catch (error) {
+      if (idle && !config.signal?.aborted) {
+        throw new ConnectionError(`${method.name}: no message from the server for ${seconds(idleMs)}`);
+      }
       throw this.#error(error, config.signal);
     } finally {
+      clearTimeout(timer);
       config.signal?.removeEventListener("abort", onAbort);
       // A consumer that stops early must not leave the HTTP/2 stream open.
       call.cancel();
@@ -146,7 +204,7 @@ export class Transport {
     requests: Iterable<MessageInitShape<GenMessage<I>>> | AsyncIterable<MessageInitShape<GenMessage<I>>>,
     config: CallConfig = {},
   ): Promise<O> {
-    const metadata = await this.#metadata();
+    const metadata = await this.#metadata(config.signal);
     throwIfAborted(config.signal);
     let call: ClientWritableStream<I> | undefined;
     const response = new Promise<O>((resolve, reject) => {
@@ -155,7 +213,7 @@ export class Transport {
         serializer(method.input),
         deserializer(method.output),
         metadata,
-        callOptions(config),
+        this.#deadline(config),
         (error, value) => {
           if (error) reject(this.#error(error, config.signal));
           else if (value) resolve(value as O);
@@ -163,7 +221,7 @@ export class Transport {
       );
     });
     const stream = call;
-    if (!stream) throw new Error("grpc-js did not start the call");
+    if (!stream) throw new ConnectionError(`${method.name}: grpc-js did not start the call`);
     const onAbort = () => stream.cancel();
     config.signal?.addEventListener("abort", onAbort, { once: true });
     try {
@@ -171,7 +229,16 @@ export class Transport {
         throwIfAborted(config.signal);
         // Honour the stream's own back-pressure while uploading large artifacts.
         if (!stream.write(create(method.input, request))) {
-          await new Promise<void>((resolve) => stream.once("drain", resolve));
+          // A call that ends (deadline, cancel) while waiting emits no drain: its close must end the wait too.
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              stream.off("drain", done);
+              stream.off("close", done);
+              resolve();
+            };
+            stream.once("drain", done);
+            stream.once("close", done);
+          });
         }
       }
       stream.end();
@@ -186,19 +253,37 @@ export class Transport {
     }
   }
 
-  async #metadata(): Promise<Metadata> {
+  async #metadata(signal: AbortSignal | undefined): Promise<Metadata> {
     const metadata = new Metadata();
-    for (const [key, value] of Object.entries(this.#options.headers)) metadata.set(key, value);
-    if (this.#options.token) metadata.set("authorization", `Bearer ${(await this.#options.token.get()).reveal()}`);
+    // Header values and tokens are checked where they are parsed or issued; should grpc-js still refuse one, its
+    // message would quote the value in full, so it is replaced by one that names what was refused only.
+    const set = (key: string, value: string, what: string) => {
+      try {
+        metadata.set(key, value);
+      } catch {
+        throw new InvalidArgumentError(`${what} cannot be sent as gRPC metadata`);
+      }
+    };
+    for (const [key, value] of Object.entries(this.#options.headers)) set(key, value, "a header of the connection");
+    if (this.#options.token) {
+      set("authorization", `Bearer ${(await this.#options.token.get(signal)).reveal()}`, "the token");
+    }
     return metadata;
   }
 
-  #error(error: unknown, signal: AbortSignal | undefined): LakehouseError | unknown {
-    if (signal?.aborted) return new CancelledError("the operation was aborted", { cause: signal.reason });
-    if (isLakehouseError(error)) return error;
-    if (isServiceError(error)) return errorFromGrpc(error as ServiceError, [this.#options.token?.current]);
-    return error;
+  #deadline(config: CallConfig): CallOptions {
+    return { deadline: Date.now() + (config.timeoutMs ?? this.#options.timeouts.callMs) };
   }
+
+  #error(error: unknown, signal: AbortSignal | undefined): LakehouseError {
+    if (signal?.aborted) return abortError(signal);
+    // grpc-js's errors, scrubbed of every token this session has used; anything else it throws, a ProtocolError.
+    return errorFromThrown(error, this.#options.token?.secrets ?? []);
+  }
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function path(method: RpcMethod<Message, Message>): string {
@@ -213,10 +298,6 @@ function deserializer<O extends Message>(schema: GenMessage<O>) {
   return (bytes: Buffer) => fromBinary(schema, bytes);
 }
 
-function callOptions(config: CallConfig): CallOptions {
-  return config.timeoutMs === undefined ? {} : { deadline: Date.now() + config.timeoutMs };
-}
-
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancelledError("the operation was aborted", { cause: signal.reason });
+  if (signal?.aborted) throw abortError(signal);
 }

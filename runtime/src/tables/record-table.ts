@@ -3,14 +3,21 @@
  * upsert and delete by primary key, and read typed records back (buffered or streamed).
  *
  * Atomicity: a batch is validated whole before anything is sent; it becomes one Arrow relation and one Delta
- * append (one commit). Idempotency: every insert carries Delta's `txnAppId`/`txnVersion`; Delta skips a commit
- * whose version it has already recorded for that app id, so a retried insert never writes twice.
+ * append (one commit). Idempotency: every append carries Delta's `txnAppId`/`txnVersion` and a fingerprint of the
+ * batch in the commit's `userMetadata` (see idempotency.ts): a retried append never writes twice, and an append
+ * Delta skipped counts as written only when the commit under its key holds this very batch.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Table } from "apache-arrow";
-import { InvalidArgumentError, isSparkError } from "../errors.js";
+import {
+  type CancelledError,
+  InvalidArgumentError,
+  isDeltaConflictError,
+  isLakehouseError,
+  isSparkError,
+} from "../errors.js";
 import { toArrow } from "../records/arrow-encode.js";
 import { arrowSchema } from "../records/arrow-schema.js";
 import type { FieldDescriptor, RecordDescriptor } from "../records/descriptor.js";
@@ -19,27 +26,48 @@ import { newIngestId } from "../records/ingest-id.js";
 import { toParquet } from "../records/parquet-write.js";
 import { quoteIdentifier } from "../records/sql-text.js";
 import { createTableSql } from "../records/table-sql.js";
-import type { QueryOptions } from "../spark/dataframe.js";
+import type { DataFrame, QueryOptions } from "../spark/dataframe.js";
 import type { SqlValue } from "../spark/literals.js";
-import { DEFAULT_RETRY_POLICY, isRetryable, withRetry } from "../spark/retry.js";
+import type { RetryBudget } from "../spark/retry.js";
 import type { SparkSession } from "../spark/session.js";
-import { RecordsRejectedError, type RejectedRecord, TableSchemaMismatchError } from "./errors.js";
+import { escapeGlob, findCommit, recordedTxnVersion } from "./delta-log.js";
+import {
+  IdempotencyConflictError,
+  type IdempotencyKey,
+  RecordsRejectedError,
+  type RejectedRecord,
+  TableSchemaMismatchError,
+  WriteCancelledError,
+} from "./errors.js";
 import { type Filter, filterExpression, toSparkValue } from "./filter.js";
+import { batchFingerprint, encodeMarker, queued, type WriterState, writerState } from "./idempotency.js";
 import type { RecordClass } from "./record-class.js";
 import { columnsOf, diffColumns } from "./schema-diff.js";
 import { type TableLocation, TableTarget } from "./table-target.js";
 
-export interface IdempotencyKey {
-  /** Delta's `txnAppId`: one writer (a process, a pipeline). */
-  appId: string;
-  /** Delta's `txnVersion`: increases with every batch of that writer. */
-  version: bigint | number;
+export type { IdempotencyKey } from "./errors.js";
+
+/**
+ * The app id of the table handles of this process that are given none: fresh (random) per process and table name,
+ * so it has no versions to recover, and shared by the process's handles of that name, which take turns and number
+ * their batches from one counter. (Delta keeps each app id's last version for ever: one id per process and table,
+ * not per handle. Per table *name*, because one table can have two — a path and a name, or a name before and after
+ * a rename — and two handles must never number batches of one app id on one table from two counters.)
+ */
+const PROCESS_ID = randomUUID();
+
+function processAppId(endpoint: string, table: string): string {
+  return `lakehouse-${PROCESS_ID}-${createHash("sha256").update(`${endpoint} ${table}`).digest("hex").slice(0, 12)}`;
 }
 
 export interface InsertOptions extends QueryOptions {
   /** "reject" (default): any invalid record fails the whole call and nothing is written. "skip": write the valid ones. */
   onInvalid?: "reject" | "skip";
-  /** Default: this table handle's app id and its next version. */
+  /**
+   * A key of the caller's (e.g. derived from a source offset), instead of this handle's app id and its next
+   * version: writing the same batch under the same key again writes nothing twice; another batch under a key
+   * already used is an `IdempotencyConflictError`.
+   */
   idempotencyKey?: IdempotencyKey;
 }
 
@@ -47,17 +75,29 @@ export interface InsertResult {
   /** Records of the batch now in the table (written by this call, or by an earlier try with the same key). */
   inserted: number;
   rejected: readonly RejectedRecord[];
-  /** The Delta table version of the commit that holds the batch. */
+  /** The Delta table version of the commit that holds the batch (undefined when no record was valid). */
   version: bigint | undefined;
-  idempotencyKey: IdempotencyKey;
+  /** The key the batch was written under (undefined when no record was valid, so nothing was written). */
+  idempotencyKey: { appId: string; version: bigint } | undefined;
+  /** True when an earlier call had committed this batch under this key, so nothing was sent again. */
+  alreadyCommitted: boolean;
 }
 
 export interface InsertStreamOptions<T = unknown> extends Omit<InsertOptions, "idempotencyKey"> {
   /** Records per batch (and per Delta commit). Default 10,000. */
   batchSize?: number;
-  /** The writer's id for idempotency; give the same one (and `firstVersion`) to resume a stream safely. */
+  /**
+   * The writer's id for idempotency (default: the handle's). With `firstVersion`, batch k of the stream is version
+   * `firstVersion + k`: run the same stream again (same records, same batch size) and the batches an earlier run
+   * committed are recognised and skipped, the rest written — a resumable, exactly-once load.
+   */
   appId?: string;
   firstVersion?: bigint | number;
+  /**
+   * Stop taking records when this signal aborts: the batch being written finishes (it is not interrupted), the one
+   * being collected is dropped, and the call returns with `stopped: true`. (`signal` interrupts the write instead.)
+   */
+  stop?: AbortSignal;
   onProgress?: (progress: InsertStreamResult) => void;
   /** With `onInvalid: "skip"`: called with each batch's rejected records and their issues. */
   onRejected?: (rejected: readonly { record: T; issues: readonly RecordIssue[] }[]) => void;
@@ -79,10 +119,20 @@ export interface StageResult {
 }
 
 export interface InsertStreamResult {
+  /** Batches committed by this call. */
   batches: number;
+  /** Records written by this call. */
   inserted: number;
   rejected: number;
+  /** Records of batches an earlier run had committed (found under their keys, not written again), and their batches. */
+  resumed: number;
+  resumedBatches: number;
+  /** The Delta version of the last commit holding a batch of this stream. */
   lastVersion: bigint | undefined;
+  /** The last txnVersion used (the stream's next batch would be this plus one). */
+  lastTxnVersion: bigint | undefined;
+  /** The `stop` signal ended the stream before its source did. */
+  stopped: boolean;
 }
 
 export interface UpsertResult {
@@ -96,18 +146,35 @@ export interface ReadOptions extends QueryOptions {
   orderBy?: readonly { field: string; descending?: boolean }[];
 }
 
+export interface RecordTableOptions extends TableLocation {
+  /**
+   * This writer's identity for exactly-once appends (Delta's `txnAppId`), kept across restarts: its next version
+   * is recovered from the table's log the first time it writes. One app id is one writer at a time: the handles of
+   * one process take turns, but two processes must not share one. Default: an id of this process's own.
+   */
+  appId?: string;
+}
+
 export class RecordTable<T extends object> {
   readonly target: TableTarget;
   readonly #session: SparkSession;
   readonly #class: RecordClass<T>;
   readonly #appId: string;
-  #nextVersion = 1n;
+  /** The app id is this process's own (no versions to recover). */
+  readonly #fresh: boolean;
 
-  constructor(session: SparkSession, recordClass: RecordClass<T>, where: TableLocation & { appId?: string } = {}) {
+  constructor(session: SparkSession, recordClass: RecordClass<T>, where: RecordTableOptions = {}) {
     this.#session = session;
     this.#class = recordClass;
     this.target = new TableTarget(recordClass.descriptor, where);
-    this.#appId = where.appId ?? `lakehouse-${randomUUID()}`;
+    if (where.appId !== undefined) checkAppId(where.appId);
+    this.#fresh = where.appId === undefined;
+    this.#appId = where.appId ?? processAppId(session.endpoint, this.target.sql);
+  }
+
+  /** The app id this handle appends under. */
+  get appId(): string {
+    return this.#appId;
   }
 
   get descriptor(): RecordDescriptor {
@@ -163,8 +230,11 @@ export class RecordTable<T extends object> {
    * @example const { inserted, version } = await orders.insertRecords([new Order({ id: 1n, … })]);
    */
   async insertRecords(records: readonly T[], options: InsertOptions = {}): Promise<InsertResult> {
-    const key = options.idempotencyKey ?? { appId: this.#appId, version: this.#nextVersion++ };
-    return this.#append(this.#prepare(records, options), key, options);
+    const budget = options.budget ?? this.#session.retryBudget(options.signal);
+    const key = options.idempotencyKey;
+    if (key !== undefined) checkAppId(key.appId);
+    const explicit = key === undefined ? undefined : { appId: key.appId, version: toVersion(key.version) };
+    return this.#append(this.#prepare(records, options), { ...options, budget }, explicit);
   }
 
   /**
@@ -178,48 +248,74 @@ export class RecordTable<T extends object> {
     options: InsertStreamOptions<T> = {},
   ): Promise<InsertStreamResult> {
     const batchSize = options.batchSize ?? 10_000;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+      throw new InvalidArgumentError(`insertStream: batchSize must be a positive integer, not ${batchSize}`);
+    }
     const appId = options.appId ?? this.#appId;
-    let version = BigInt(options.firstVersion ?? this.#nextVersion);
-    const progress: InsertStreamResult = { batches: 0, inserted: 0, rejected: 0, lastVersion: undefined };
+    checkAppId(appId);
+    let version = options.firstVersion === undefined ? undefined : toVersion(options.firstVersion);
+    if (version !== undefined) await this.#recovered(this.#writer(appId), appId, options);
+    const progress: InsertStreamResult = {
+      batches: 0,
+      inserted: 0,
+      rejected: 0,
+      resumed: 0,
+      resumedBatches: 0,
+      lastVersion: undefined,
+      lastTxnVersion: undefined,
+      stopped: false,
+    };
     let batch: T[] = [];
     // The append in flight (at most one); its failure is seen by the next flush or at the end.
     let writing: Promise<void> = Promise.resolve();
-    const append = async (records: readonly T[], prepared: PreparedBatch, key: IdempotencyKey) => {
-      const result = await this.#append(prepared, key, options);
-      progress.batches++;
-      progress.inserted += result.inserted;
+    const append = async (records: readonly T[], prepared: PreparedBatch, txnVersion: bigint | undefined) => {
+      // Each batch is a call of its own: its own retry budget.
+      const budget = this.#session.retryBudget(options.signal);
+      const result = await this.#append(prepared, { ...options, budget }, { appId, version: txnVersion });
+      if (result.alreadyCommitted) {
+        progress.resumedBatches++;
+        progress.resumed += result.inserted;
+      } else if (result.version !== undefined) {
+        progress.batches++;
+        progress.inserted += result.inserted;
+      }
       progress.rejected += result.rejected.length;
       progress.lastVersion = result.version ?? progress.lastVersion;
+      progress.lastTxnVersion = result.idempotencyKey?.version ?? progress.lastTxnVersion;
       if (result.rejected.length > 0) {
         options.onRejected?.(result.rejected.map((r) => ({ record: records[r.index] as T, issues: r.issues })));
       }
       options.onProgress?.({ ...progress });
     };
+    const stopped = () => options.stop?.aborted === true;
     const flush = async () => {
       if (batch.length === 0) return;
       const records = batch;
       batch = [];
-      const key = { appId, version };
-      version++;
+      const txnVersion = version;
+      if (version !== undefined) version++;
       let prepared: PreparedBatch;
       try {
         prepared = this.#prepare(records, options);
       } finally {
         await writing; // batches commit in order: the earlier one first, even when this one is rejected
       }
-      writing = append(records, prepared, key);
+      if (stopped()) return; // stopping: the batch in flight has finished; this one is not started
+      writing = append(records, prepared, txnVersion);
       writing.catch(() => {}); // awaited by the next flush or at the end; not an unhandled rejection meanwhile
     };
     try {
       for await (const record of source) {
+        if (stopped()) break;
         batch.push(record);
         if (batch.length >= batchSize) await flush();
       }
-      await flush();
+      if (stopped()) progress.stopped = true;
+      else await flush();
     } finally {
       await writing;
     }
-    if (options.appId === undefined) this.#nextVersion = version;
+    if (stopped()) progress.stopped = true;
     return progress;
   }
 
@@ -259,14 +355,17 @@ export class RecordTable<T extends object> {
     }
     if (valid.length === 0) return { inserted: 0n, updated: 0n };
     const data = encoded ?? toArrow(this.descriptor, valid);
-    // MERGE by key is idempotent: running it again after a lost connection or session gives the same table.
-    return this.#resilient(async () => {
+    // MERGE by key is idempotent: running it again after a lost session or a Delta conflict gives the same table.
+    return this.#repeatable("MERGE", options, async (budget) => {
       const view = `lakehouse_upsert_${randomUUID().replaceAll("-", "")}`;
-      const df = await this.#session.createDataFrame(data, options);
-      await df.createOrReplaceTempView(view, options);
+      const df = await this.#session.createDataFrame(data, { ...options, budget });
+      await df.createOrReplaceTempView(view, { ...options, budget });
       try {
         const sql = this.#mergeSql(quoteIdentifier(view), keys);
-        const [metrics] = await (await this.#session.sql(sql, undefined, options)).collect(options);
+        const [metrics] = await (await this.#session.sql(sql, undefined, { ...options, budget })).collect({
+          ...options,
+          budget,
+        });
         return {
           inserted: BigInt((metrics?.num_inserted_rows as bigint | undefined) ?? 0n),
           updated: BigInt((metrics?.num_updated_rows as bigint | undefined) ?? 0n),
@@ -274,7 +373,7 @@ export class RecordTable<T extends object> {
       } finally {
         await this.#session.sql(`DROP VIEW IF EXISTS ${quoteIdentifier(view)}`).catch(() => undefined);
       }
-    }, options);
+    });
   }
 
   /**
@@ -303,13 +402,17 @@ export class RecordTable<T extends object> {
     await writeFile(file, await toParquet(this.descriptor, valid));
     const ids = valid.map((r) => String((r as Record<string, unknown>)[ingestField.name]));
     await this.#session.sql(
-      `INSERT INTO ${landing.target.sql} BY NAME SELECT * FROM parquet.${quoteIdentifier(file)}`,
+      `INSERT INTO ${landing.target.sql} BY NAME SELECT * FROM parquet.${quoteIdentifier(escapeGlob(file))}`,
       undefined,
       options,
     );
     const source = `(SELECT * FROM ${landing.target.sql} WHERE array_contains(:ids, ${quoteIdentifier(ingestField.column)}))`;
-    const df = await this.#session.sql(this.#mergeSql(source, keys), { ids }, options);
-    const [metrics] = await df.collect(options);
+    const [metrics] = await this.#repeatable("MERGE", options, async (budget) =>
+      (await this.#session.sql(this.#mergeSql(source, keys), { ids }, { ...options, budget })).collect({
+        ...options,
+        budget,
+      }),
+    );
     return {
       file,
       staged: valid.length,
@@ -352,24 +455,51 @@ export class RecordTable<T extends object> {
       });
       return `(${parts.join(" AND ")})`;
     });
-    const df = await this.#session.sql(`DELETE FROM ${this.target.sql} WHERE ${terms.join(" OR ")}`, params, options);
-    const [metrics] = await df.collect(options);
+    // A DELETE that Delta refused for a conflict deleted nothing: running it again is safe.
+    const [metrics] = await this.#repeatable("DELETE", options, async (budget) =>
+      (
+        await this.#session.sql(`DELETE FROM ${this.target.sql} WHERE ${terms.join(" OR ")}`, params, {
+          ...options,
+          budget,
+        })
+      ).collect({ ...options, budget }),
+    );
     return BigInt((metrics?.num_affected_rows as bigint | undefined) ?? 0n);
   }
 
-  /** Run `op` again after a lost connection or a restarted server (with a new session), up to the policy's tries. */
-  #resilient<R>(op: () => Promise<R>, options: QueryOptions): Promise<R> {
-    return withRetry(op, {
-      policy: { ...DEFAULT_RETRY_POLICY, maxRetries: 5 },
-      signal: options.signal,
-      retryable: (error) => {
-        if (isSparkError(error) && error.errorClass === "INVALID_HANDLE.SESSION_CHANGED") {
-          this.#session.reconnect();
-          return true;
-        }
-        return isRetryable(error);
-      },
-    });
+  /**
+   * Run a repeatable operation (a MERGE or DELETE by key) again, from the start, after the server lost the session
+   * (it restarted: the data uploaded into it is gone) or Delta refused it for a concurrent change — spending the
+   * call's one retry budget, whose RPCs already retry transient failures themselves.
+   */
+  async #repeatable<R>(operation: string, options: QueryOptions, op: (budget: RetryBudget) => Promise<R>): Promise<R> {
+    const budget = options.budget ?? this.#session.retryBudget(options.signal);
+    for (;;) {
+      try {
+        return await op(budget);
+      } catch (error) {
+        await this.#beforeRepeat(operation, error, budget);
+      }
+    }
+  }
+
+  /** Throws `error` unless it is one that running the operation again from the start fixes; then waits for it. */
+  async #beforeRepeat(operation: string, error: unknown, budget: RetryBudget): Promise<void> {
+    if (budget.signal?.aborted) throw error;
+    if (isSparkError(error) && error.errorClass === "INVALID_HANDLE.SESSION_CHANGED") {
+      this.#session.reconnect();
+      // The server is back (it answered): run again at once, on a new session.
+      await budget.beforeRetry(operation, error, 0);
+    } else if (isDeltaConflictError(error)) {
+      // Writers that conflicted once would conflict again in step: a random share of the back-off spreads them.
+      const cap = Math.min(
+        budget.policy.maxBackoffMs,
+        Math.max(1, budget.policy.initialBackoffMs) * 2 ** (budget.retries + 2),
+      );
+      await budget.beforeRetry(operation, error, Math.random() * cap);
+    } else {
+      throw error;
+    }
   }
 
   #primaryKey(): readonly string[] {
@@ -448,26 +578,149 @@ export class RecordTable<T extends object> {
     return { inserted: valid.length, rejected, data: encoded ?? toArrow(this.descriptor, valid) };
   }
 
-  /** Upload a prepared batch and append it in one idempotent Delta commit; then find that commit's version. */
-  async #append(batch: PreparedBatch, key: IdempotencyKey, options: QueryOptions): Promise<InsertResult> {
+  /**
+   * Upload a prepared batch and append it in one idempotent Delta commit, then find that commit by its marker and
+   * check it holds this batch. `explicit` names the key (its version, or the next of `appId` when absent).
+   */
+  async #append(
+    batch: PreparedBatch,
+    options: QueryOptions & { budget: RetryBudget },
+    explicit?: { appId: string; version: bigint | undefined },
+  ): Promise<InsertResult> {
     const { inserted, rejected, data } = batch;
-    if (data === undefined) return { inserted, rejected, version: undefined, idempotencyKey: key };
-    const marker = `${key.appId}:${key.version}`;
-    // Upload and append again on a lost session or connection: the same txnAppId/txnVersion makes Delta skip the
-    // append if the earlier try had committed, so the batch lands exactly once.
-    const version = await this.#resilient(async () => {
-      const df = await this.#session.createDataFrame(data, options);
-      const writer = df.write
-        .format("delta")
-        .mode("append")
-        .option("txnAppId", key.appId)
-        .option("txnVersion", key.version)
-        .option("userMetadata", marker);
-      if (this.target.location !== undefined) await writer.save(this.target.location, options);
-      else await writer.saveAsTable(this.target.tableName as string, options);
-      return this.#commitOf(marker, options);
-    }, options);
-    return { inserted, rejected, version, idempotencyKey: key };
+    const appId = explicit?.appId ?? this.#appId;
+    if (data === undefined) {
+      const key = explicit?.version === undefined ? undefined : { appId, version: explicit.version };
+      return { inserted, rejected, version: undefined, idempotencyKey: key, alreadyCommitted: false };
+    }
+    const state = this.#writer(appId);
+    const sha256 = batchFingerprint(this.descriptor, data);
+    let df: DataFrame | undefined;
+    // Aborted before its append was sent (while uploading, waiting for its turn, recovering its version): nothing
+    // of the batch can be in the table. Once sent, the append's own handler below says what happened.
+    const notSent = (error: unknown): never => {
+      if (isCancellation(error) && !(error instanceof WriteCancelledError)) {
+        throw new WriteCancelledError(error, { committed: false });
+      }
+      throw error;
+    };
+    // Uploading does not need the writer's turn: it overlaps the append in flight.
+    df = await this.#repeatable("upload", options, (budget) =>
+      this.#session.createDataFrame(data, { ...options, budget }),
+    ).catch(notSent);
+    return queued(state, options.signal, async () => {
+      const version = explicit?.version ?? (await this.#nextVersion(state, appId, options));
+      if (state.next === undefined || state.next <= version) state.next = version + 1n;
+      const key = { appId, version };
+      if (state.recorded !== undefined && version <= state.recorded) {
+        // Delta holds this version of the app id already: the batch landed before (a resumed run), or the key is
+        // taken by another batch. Nothing is sent; the commit says which.
+        const commit = await this.#verify(state, key, sha256, options);
+        return { inserted, rejected, version: commit.version, idempotencyKey: key, alreadyCommitted: true };
+      }
+      const marker = encodeMarker({ appId, txnVersion: version, sha256, rows: data.numRows });
+      let sent = false;
+      for (;;) {
+        try {
+          df ??= await this.#session.createDataFrame(data, options);
+          const writer = df.write
+            .format("delta")
+            .mode("append")
+            .option("txnAppId", appId)
+            .option("txnVersion", version)
+            .option("userMetadata", marker);
+          sent = true;
+          // On abort the append is interrupted, and followed until the server says how it ended.
+          const writeOptions = { ...options, onAbort: "settle" as const };
+          if (this.target.location !== undefined) await writer.save(this.target.location, writeOptions);
+          else await writer.saveAsTable(this.target.tableName as string, writeOptions);
+          const commit = await this.#verify(state, key, sha256, options);
+          if (state.recorded === undefined || state.recorded < version) state.recorded = version;
+          return { inserted, rejected, version: commit.version, idempotencyKey: key, alreadyCommitted: false };
+        } catch (error) {
+          if (isCancellation(error)) throw await this.#cancelled(error, sent, state, key, sha256);
+          await this.#beforeRepeat("append", error, options.budget);
+          // Run again from the upload when the server lost the session (and the data with it).
+          if (isSparkError(error) && error.errorClass === "INVALID_HANDLE.SESSION_CHANGED") df = undefined;
+        }
+      }
+    }).catch(notSent);
+  }
+
+  /** The commit under `key` holds this batch: it is returned. Anything else is an `IdempotencyConflictError`. */
+  async #verify(
+    state: WriterState,
+    key: { appId: string; version: bigint },
+    sha256: string,
+    options: QueryOptions,
+  ): Promise<{ version: bigint; sha256: string }> {
+    const commit = await findCommit(this.#session, this.target, key.appId, key.version, state, options);
+    if (commit !== undefined && commit.sha256 === sha256) return commit;
+    // Someone else writes under this app id: what this process knew of it is stale.
+    state.next = undefined;
+    state.recorded = undefined;
+    if (commit === undefined) {
+      throw new IdempotencyConflictError(
+        this.target.sql,
+        key,
+        "no commit under this key is in the table's history: the app id's versions went past it without it (a " +
+          "writer's versions must grow), it was written by a writer that does not record its batches, or its " +
+          "commit is older than the history Delta keeps",
+      );
+    }
+    throw new IdempotencyConflictError(
+      this.target.sql,
+      key,
+      `the commit under this key (Delta version ${commit.version}) holds a different batch`,
+      commit.version,
+    );
+  }
+
+  /** What an aborted append did, as far as the table tells: the error the caller gets. */
+  async #cancelled(
+    error: CancelledError,
+    sent: boolean,
+    state: WriterState,
+    key: { appId: string; version: bigint },
+    sha256: string,
+  ): Promise<WriteCancelledError> {
+    if (!sent) return new WriteCancelledError(error, { committed: false, idempotencyKey: key });
+    // The caller's signal has fired: the table is asked under a deadline of its own.
+    const signal = AbortSignal.timeout(30_000);
+    try {
+      const commit = await findCommit(this.#session, this.target, key.appId, key.version, state, {
+        signal,
+        budget: this.#session.retryBudget(signal),
+      });
+      if (commit !== undefined && commit.sha256 === sha256) {
+        if (state.recorded === undefined || state.recorded < key.version) state.recorded = key.version;
+        return new WriteCancelledError(error, { committed: true, version: commit.version, idempotencyKey: key });
+      }
+      // Not in the table, and — once the server said how the append ended — never will be.
+      return new WriteCancelledError(error, { committed: error.settled ? false : undefined, idempotencyKey: key });
+    } catch {
+      return new WriteCancelledError(error, { committed: undefined, idempotencyKey: key });
+    }
+  }
+
+  /** The next version of `appId` (recovered from the table's log the first time). */
+  async #nextVersion(state: WriterState, appId: string, options: QueryOptions): Promise<bigint> {
+    await this.#recovered(state, appId, options);
+    const version = state.next as bigint;
+    state.next = version + 1n;
+    return version;
+  }
+
+  /** `state` knows the last version Delta recorded for `appId` in this table. */
+  async #recovered(state: WriterState, appId: string, options: QueryOptions): Promise<void> {
+    if (state.recorded !== undefined && state.next !== undefined) return;
+    const recorded = await recordedTxnVersion(this.#session, this.target, appId, options);
+    state.recorded = recorded;
+    if (state.next === undefined || state.next <= recorded) state.next = recorded + 1n;
+  }
+
+  #writer(appId: string): WriterState {
+    return writerState(`${this.#session.endpoint} ${this.target.sql} ${appId}`, this.#fresh && appId === this.#appId);
   }
 
   /** Every record checked; `encoded` is the Arrow table of all of them when every one is valid (encoded once). */
@@ -498,19 +751,20 @@ export class RecordTable<T extends object> {
     const valid = records.filter((_, i) => !issuesByIndex.has(i));
     return { valid, rejected };
   }
+}
 
-  /**
-   * The commit that holds a batch: found by its `userMetadata` marker in the table's history (newest first): the
-   * newest commit alone first (no concurrent writer: it is ours), then the last 64, then all of it.
-   */
-  async #commitOf(marker: string, options: QueryOptions): Promise<bigint | undefined> {
-    for (const limit of [" LIMIT 1", " LIMIT 64", ""]) {
-      const df = await this.#session.sql(`DESCRIBE HISTORY ${this.target.sql}${limit}`, undefined, options);
-      const versions = (await df.collect(options))
-        .filter((h) => h.userMetadata === marker)
-        .map((h) => h.version as bigint);
-      if (versions.length > 0) return versions.sort((a, b) => (a < b ? -1 : 1))[0];
-    }
-    return undefined;
+function isCancellation(error: unknown): error is CancelledError {
+  return isLakehouseError(error) && (error.code === "cancelled" || error.code === "timeout");
+}
+
+function checkAppId(appId: unknown): void {
+  if (typeof appId !== "string" || appId.trim() === "") {
+    throw new InvalidArgumentError("an app id must be a non-empty string");
   }
+}
+
+function toVersion(version: bigint | number): bigint {
+  const v = typeof version === "bigint" ? version : Number.isSafeInteger(version) ? BigInt(version) : -1n;
+  if (v < 1n) throw new InvalidArgumentError(`a txnVersion must be a positive integer, not ${version}`);
+  return v;
 }

@@ -83,7 +83,8 @@ export async function main(
   const remote = values.remote ?? process.env.SPARK_REMOTE;
   if (!remote) throw new InvalidArgumentError("no Spark Connect server: pass --remote sc://… or set SPARK_REMOTE");
   const config = parseConnectionString(remote);
-  const spark = await SparkSession.connect(config, { signal });
+  // Until an ingest starts writing, its stop ends it as a cancel does.
+  const spark = await SparkSession.connect(config, { signal: signal ?? stop });
   const table = new RecordTable(spark, cls, {
     ...(values.location ? { location: values.location } : {}),
     ...(values.table ? { tableName: values.table } : {}),
@@ -125,10 +126,10 @@ async function ingest(
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new InvalidArgumentError("--batch-size must be a positive integer");
   }
-  await table.ensureTable({ signal });
+  await table.ensureTable({ signal: signal ?? stop });
   // The same file, table and batch size: the same app id, so a second run resumes instead of writing twice.
   const appId =
-    values["app-id"] ?? `lakehouse-ingest-${await ingestKey(file, String(table.target), batchSize, signal)}`;
+    values["app-id"] ?? `lakehouse-ingest-${await ingestKey(file, String(table.target), batchSize, signal ?? stop)}`;
   const ending = stop === undefined ? signal : signal === undefined ? stop : AbortSignal.any([signal, stop]);
   const progress = new Progress();
   const rejects = new RejectsFile(values.rejects ?? `${file}.rejects.jsonl`, cls);

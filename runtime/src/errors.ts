@@ -1,6 +1,39 @@
 /**
- * One error hierarchy for everything the runtime throws. Every error has a stable `code`; Spark's own errors keep
+ * One error hierarchy for everything the runtime throws. Every class has a `code` of its own (a subclass whose code
+ * differs from its parent's still passes its parent's guard), and a guard `isXxxError(value)` that reads the brand and
+ * the code, never `instanceof`, so that it holds for an error made by another copy of this package (two versions in
+ * one `node_modules`, a bundled copy). The runtime itself branches on these guards only. Spark's own errors keep
  * their error class and SQLSTATE. Messages never carry gRPC stacks or credentials.
+ *
+ * | class | code | guard |
+ * | --- | --- | --- |
+ * | `SparkError` | spark | `isSparkError` (also conflict) |
+ * | `DeltaConflictError` | conflict | `isDeltaConflictError` |
+ * | `ConnectionError` | connection | `isConnectionError` |
+ * | `AuthError` | auth | `isAuthError` |
+ * | `CancelledError` | cancelled | `isCancelledError` (also timeout) |
+ * | `TimeoutError` | timeout | `isTimeoutError` |
+ * | `WriteCancelledError` | cancelled or timeout, as its cause | `isWriteCancelledError` |
+ * | `ConnectionStringError` | connection_string | `isConnectionStringError` |
+ * | `InvalidArgumentError` | invalid_argument | `isInvalidArgumentError` (also record_schema) |
+ * | `RecordSchemaError` | record_schema | `isRecordSchemaError` |
+ * | `ProtocolError` | protocol | `isProtocolError` |
+ * | `IdempotencyConflictError` | idempotency_conflict | `isIdempotencyConflictError` |
+ * | `RecordsRejectedError` | records_rejected | `isRecordsRejectedError` |
+ * | `TableSchemaMismatchError` | table_schema_mismatch | `isTableSchemaMismatchError` |
+ * | `RecordEncodeError` | encode | `isRecordEncodeError` |
+ * | `RecordDecodeError` | decode | `isRecordDecodeError` |
+ * | `JsonDecodeError` | json_decode | `isJsonDecodeError` |
+ * | `SchemaMismatchError` | schema_mismatch | `isSchemaMismatchError` |
+ * | `ValidationError` | validation | `isValidationError` |
+ * | `RuleEvaluationError` | rule_evaluation | `isRuleEvaluationError` (also cel_runtime) |
+ * | `CelRuntimeError` | cel_runtime | `isCelRuntimeError` |
+ * | `InvalidRulesError` | invalid_rules | `isInvalidRulesError` |
+ *
+ * A guard trusts the code: it is what survives a second copy of the package, and what stays stable across its
+ * versions. (So `new LakehouseError("spark", …)` passes `isSparkError`: throw the subclass instead.) Errors that list
+ * problems (validation, encoding, decoding, a rejected batch) extend `IssuesError` (`isIssuesError`) and render their
+ * list one way (`listProblems` in records/errors.ts).
  */
 
 export type LakehouseErrorCode =
@@ -14,13 +47,33 @@ export type LakehouseErrorCode =
   | "invalid_argument"
   | "connection_string"
   | "protocol"
-  | "validation"
+  | "records_rejected"
+  | "table_schema_mismatch"
+  | "encode"
   | "decode"
+  | "json_decode"
   | "schema_mismatch"
-  | "encode";
+  | "record_schema"
+  | "validation"
+  | "rule_evaluation"
+  | "cel_runtime"
+  | "invalid_rules";
 
 const BRAND = Symbol.for("@lakehouse-contracts/runtime/LakehouseError");
 
+/**
+ * The root of the runtime's errors: a `code` per class, the `cause` kept.
+ *
+ * The code and the message: connect-es's `ConnectError` prefixes its `message` with the code
+ * (`[not_found] no such table`) and keeps the text without it as `rawMessage`
+ * (https://github.com/connectrpc/connect-es/blob/main/packages/connect/src/connect-error.ts). Here `message` stays
+ * the text alone: it is what callers log and match on (often anchored, `/^cannot encode/`), and what the CLI prints
+ * after `lakehouse: `, so a prefix there would change every line they rely on. The code is in the prefix where
+ * connect-es's ends up once an error becomes text: `String(error)` is `AuthError: [auth] token request failed`, as
+ * `String(connectError)` is `ConnectError: [unauthenticated] …`. `rawMessage` is the same text as `message`, for
+ * code written against connect-es's shape. (Stack traces keep V8's `Name: message` header; Node's `inspect` prints
+ * the `code` property after them.)
+ */
 export class LakehouseError extends Error {
   override name = "LakehouseError";
   readonly code: LakehouseErrorCode;
@@ -31,6 +84,27 @@ export class LakehouseError extends Error {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
+
+  /** The message without the code (connect-es's `rawMessage`); here the same text as `message`. */
+  get rawMessage(): string {
+    return this.message;
+  }
+
+  /** `Name: [code] message`, as connect-es's `ConnectError` prints. */
+  override toString(): string {
+    return `${this.name}: [${this.code}] ${this.message}`;
+  }
+}
+
+/**
+ * The guard of a class: a branded error whose code is one its class or a subclass carries. Not `instanceof`, which
+ * fails for an error made by another copy of this package.
+ * @internal
+ */
+export function errorGuard<T extends LakehouseError>(
+  ...codes: readonly LakehouseErrorCode[]
+): (value: unknown) => value is T {
+  return (value: unknown): value is T => isLakehouseError(value) && codes.includes(value.code);
 }
 
 export interface SparkErrorDetails {
@@ -154,8 +228,9 @@ export class ConnectionStringError extends LakehouseError {
 /** A value or option the caller passed that cannot be used. */
 export class InvalidArgumentError extends LakehouseError {
   override name = "InvalidArgumentError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("invalid_argument", message, options);
+  /** `code`: "record_schema" for a `RecordSchemaError`. */
+  constructor(message: string, options?: { cause?: unknown; code?: "invalid_argument" | "record_schema" }) {
+    super(options?.code ?? "invalid_argument", message, options);
   }
 }
 
@@ -167,15 +242,40 @@ export class ProtocolError extends LakehouseError {
   }
 }
 
+/** Any error of this runtime (of any copy of this package). */
 export function isLakehouseError(value: unknown): value is LakehouseError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** Errors the Spark server reported, Delta conflicts included. */
-export function isSparkError(value: unknown): value is SparkError {
-  return isLakehouseError(value) && (value.code === "spark" || value.code === "conflict");
-}
+/** Errors the Spark server reported, Delta conflicts included (codes "spark" and "conflict"). */
+export const isSparkError = errorGuard<SparkError>("spark", "conflict");
 
-export function isDeltaConflictError(value: unknown): value is DeltaConflictError {
-  return isLakehouseError(value) && value.code === "conflict";
-}
+/** A Delta commit refused because another transaction changed the table first (code "conflict"). */
+export const isDeltaConflictError = errorGuard<DeltaConflictError>("conflict");
+
+/** The server could not be reached, or the connection broke and retries were exhausted (code "connection"). */
+export const isConnectionError = errorGuard<ConnectionError>("connection");
+
+/** The server refused the credentials (code "auth"). */
+export const isAuthError = errorGuard<AuthError>("auth");
+
+/**
+ * A cancelled operation, timeouts included (codes "cancelled" and "timeout"): `CancelledError`, `TimeoutError`,
+ * `WriteCancelledError`.
+ */
+export const isCancelledError = errorGuard<CancelledError>("cancelled", "timeout");
+
+/**
+ * A cancellation because a deadline passed (code "timeout"): a `TimeoutError`, or a `WriteCancelledError` whose
+ * signal timed out (its code is its cause's).
+ */
+export const isTimeoutError = errorGuard<TimeoutError>("timeout");
+
+/** A `sc://` connection string that does not follow Spark's spec (code "connection_string"). */
+export const isConnectionStringError = errorGuard<ConnectionStringError>("connection_string");
+
+/** A value or option the caller passed that cannot be used (code "invalid_argument"; also a `RecordSchemaError`). */
+export const isInvalidArgumentError = errorGuard<InvalidArgumentError>("invalid_argument", "record_schema");
+
+/** The server answered something this client does not understand (code "protocol"). */
+export const isProtocolError = errorGuard<ProtocolError>("protocol");

@@ -11,9 +11,16 @@ export {
   ConnectionStringError,
   DeltaConflictError,
   InvalidArgumentError,
+  isAuthError,
+  isCancelledError,
+  isConnectionError,
+  isConnectionStringError,
   isDeltaConflictError,
+  isInvalidArgumentError,
   isLakehouseError,
+  isProtocolError,
   isSparkError,
+  isTimeoutError,
   LakehouseError,
   type LakehouseErrorCode,
   ProtocolError,
@@ -23,6 +30,7 @@ export {
 export * from "./records/index.js";
 export { Secret } from "./secret.js";
 export { ArtifactManager } from "./spark/artifacts.js";
+export type { SparkClient } from "./spark/client.js";
 export type { ClientEvent } from "./spark/client-context.js";
 export { RuntimeConfig } from "./spark/config.js";
 export {
@@ -34,6 +42,7 @@ export {
 export { type DatabricksOAuthOptions, databricksClientCredentials, databricksRemote } from "./spark/databricks.js";
 export { DataFrame, type QueryOptions } from "./spark/dataframe.js";
 export type { ExecuteOptions } from "./spark/execute.js";
+export { GrpcTransport, type GrpcTransportOptions } from "./spark/grpc-transport.js";
 export { type SqlValue, toLiteral } from "./spark/literals.js";
 export type { SqlParams } from "./spark/relations.js";
 export { DEFAULT_RETRY_POLICY, NO_BACKOFF_RETRY_POLICY, type RetryPolicy } from "./spark/retry.js";
@@ -43,14 +52,23 @@ export {
   type SparkErrorDetail,
   SparkSession,
 } from "./spark/session.js";
-export { CachedToken, type IssuedToken, type TokenProvider } from "./spark/token-provider.js";
-export { DEFAULT_TIMEOUTS, type Timeouts } from "./spark/transport.js";
+export {
+  CachedToken,
+  type CachedTokenOptions,
+  DEFAULT_REFRESH_TIMEOUT_MS,
+  type IssuedToken,
+  type TokenProvider,
+} from "./spark/token-provider.js";
+export { type CallConfig, DEFAULT_TIMEOUTS, type RpcMethod, type Timeouts, type Transport } from "./spark/transport.js";
 export { DataFrameWriter, type SaveMode } from "./spark/writer.js";
 export { DataFrameWriterV2 } from "./spark/writer-v2.js";
 export {
   IdempotencyConflictError,
+  isIdempotencyConflictError,
+  isRecordsRejectedError,
+  isTableSchemaMismatchError,
+  isWriteCancelledError,
   RecordsRejectedError,
-  type RejectedRecord,
   TableSchemaMismatchError,
   WriteCancelledError,
 } from "./tables/errors.js";

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SparkConnectService } from "../../runtime/src/gen/spark/connect/base_pb.js";
 import type { SparkSession } from "../../runtime/src/index.js";
 import { parseConnectionString } from "../../runtime/src/spark/connection-string.js";
+import { GrpcTransport } from "../../runtime/src/spark/grpc-transport.js";
 import { CachedToken, staticToken } from "../../runtime/src/spark/token-provider.js";
-import { DEFAULT_TIMEOUTS, Transport } from "../../runtime/src/spark/transport.js";
+import { DEFAULT_TIMEOUTS } from "../../runtime/src/spark/transport.js";
 import { SPARK_VERSION } from "../../tools/protos/pins.js";
 import { connect, deltaPath, remote, tablePath } from "./helpers.js";
 
@@ -24,7 +25,7 @@ describe("foundation", () => {
 
   test("ExecutePlan over grpc-js returns an Arrow batch that apache-arrow decodes", async () => {
     const config = parseConnectionString(remote());
-    const transport = new Transport({
+    const transport = new GrpcTransport({
       host: config.host,
       port: config.port,
       useSsl: config.useSsl,

@@ -24,7 +24,7 @@ import {
   type StatementPurpose,
   type TableTarget,
   underLocation,
-} from "../../protoc-gen-lakehouse/src/review/index.js";
+} from "../../review/src/index.js";
 import { applyMigrations, applyReview } from "../../runtime/src/cli/review.js";
 import { RecordTable, type SparkSession } from "../../runtime/src/index.js";
 import { repoRoot } from "../../tools/lib/paths.js";

@@ -32,7 +32,7 @@ describe("artifacts", () => {
     const planned = await spark.planLocalRelation(table, { schema: "id BIGINT, payload STRING" });
     expect(planned.path).toBe("artifacts");
     expect(planned.uploadedBytes).toBeGreaterThan(300 * 1000 * 1000);
-    const df = new DataFrame(spark, planned.relation);
+    const df = new DataFrame(spark.client, planned.relation);
     expect(await df.count()).toBe(BigInt(rows));
     await df.createOrReplaceTempView("big_upload");
     expect(await (await spark.sql("SELECT sum(length(payload)) AS n, max(id) AS m FROM big_upload")).collect()).toEqual(

@@ -1,5 +1,6 @@
 /**
- * The packages as a consumer gets them: `npm pack` both workspace packages, install the tarballs (not workspace links)
+ * The packages as a consumer gets them: `npm pack` the runtime and the plugin (contract review, the optional
+ * `@lakehouse-contracts/review`, is not part of this scenario), install the tarballs (not workspace links)
  * into a scratch project with its own package.json, buf.yaml and buf.gen.yaml, run `buf generate` with the installed
  * plugin as a local plugin (and its installed `lakehouse/v1/options.proto`), type-check the output and a file that
  * uses it under `tsc --strict`, then run that file. Catches what workspace links hide: `files`, `exports`, `bin`,

@@ -32,7 +32,7 @@ function issues(d: RecordDescriptor, json: unknown) {
   const result = decodeJson(d, json);
   if (result.ok) throw new Error("decodeJson accepted the input");
   expect(result.error).toBeInstanceOf(JsonDecodeError);
-  expect(result.error.code).toBe("decode");
+  expect(result.error.code).toBe("json_decode");
   return result.error.issues;
 }
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { afterAll, expect, test } from "vitest";
-import { isWireChange } from "../../protoc-gen-lakehouse/src/review/index.js";
+import { isWireChange } from "../../review/src/index.js";
 import { buf } from "./plugin-harness.js";
 import { allFixtures, casePackageDir, fixtureCases, reviewFixture } from "./review-harness.js";
 

@@ -3,8 +3,8 @@
  * severity, the verdict, and the Delta migration SQL.
  */
 import { describe, expect, test } from "vitest";
-import type { StatementPurpose } from "../../protoc-gen-lakehouse/src/review/index.js";
-import { byContractName, exitCodeOf } from "../../protoc-gen-lakehouse/src/review/index.js";
+import type { StatementPurpose } from "../../review/src/index.js";
+import { byContractName, exitCodeOf } from "../../review/src/index.js";
 import { fixtureCases, reviewFixture } from "./review-harness.js";
 
 interface Expected {

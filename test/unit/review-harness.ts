@@ -14,7 +14,7 @@ import {
   reviewContracts,
   type TableTarget,
   underLocation,
-} from "../../protoc-gen-lakehouse/src/review/index.js";
+} from "../../review/src/index.js";
 import { repoRoot } from "../../tools/lib/paths.js";
 import { buf } from "./plugin-harness.js";
 

@@ -6,7 +6,7 @@ import { create, createFileRegistry } from "@bufbuild/protobuf";
 import { CodeGeneratorRequestSchema, type FileDescriptorSet } from "@bufbuild/protobuf/wkt";
 import { describe, expect, test } from "vitest";
 import { plugin } from "../../protoc-gen-lakehouse/src/index.js";
-import { lineDiff, reviewContracts, reviewDocs, reviewMarkdown } from "../../protoc-gen-lakehouse/src/review/index.js";
+import { lineDiff, reviewContracts, reviewDocs, reviewMarkdown } from "../../review/src/index.js";
 import { casePackageDir, fixturePair, reviewFixture } from "./review-harness.js";
 
 /** CONTRACTS.md as the plugin writes it for one side of a case (its files to generate, as `buf generate` sends). */

@@ -237,7 +237,7 @@ describe("Databricks", () => {
     });
     const error = await provider().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
-    expect(String(error)).toBe("AuthError: Databricks OAuth token request failed with HTTP 401");
+    expect(String(error)).toBe("AuthError: [auth] Databricks OAuth token request failed with HTTP 401");
   });
 
   test("a token response that is not JSON is an AuthError that does not quote the body", async () => {
@@ -249,7 +249,7 @@ describe("Databricks", () => {
     });
     const error = await provider().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
-    expect(String(error)).toBe("AuthError: Databricks OAuth token response is not JSON (31 characters)");
+    expect(String(error)).toBe("AuthError: [auth] Databricks OAuth token response is not JSON (31 characters)");
   });
 
   test("databricksRemote sends the cluster id on every call", () => {

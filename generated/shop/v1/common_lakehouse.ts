@@ -198,6 +198,7 @@ export class Money {
 
   /**
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
    */
   static check(record: Money, options?: ValidateOptions): Violation[] {
     return Violations.collect(options, Money.checkAt, record);
@@ -212,22 +213,25 @@ export class Money {
   }
 
   /**
-   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
+   * rule cannot be evaluated; never throws.
    */
   validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Money", Money.check(this, options));
+    return validationResult("shop.v1.Money", () => Money.check(this, options));
   }
 
   /**
-   * Validates a record (or an init object, made into a `Money` first); never throws for invalid data.
+   * Validates a record (or an init object, made into a `Money` first), as `validate()` does; never throws for
+   * invalid data or a rule that cannot be evaluated.
    */
   static validate(value: Money | MoneyInit, options?: ValidateOptions): ValidationResult {
     const record = value instanceof Money ? value : new Money(value);
-    return validationResult("shop.v1.Money", Money.check(record, options));
+    return validationResult("shop.v1.Money", () => Money.check(record, options));
   }
 
   /**
-   * @throws the runtime's ValidationError, listing every violation
+   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
+   * evaluated
    */
   static assertValid(record: Money): void {
     assertNoViolations("shop.v1.Money", Money.check(record));
@@ -448,6 +452,7 @@ export class Address {
 
   /**
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
    */
   static check(record: Address, options?: ValidateOptions): Violation[] {
     return Violations.collect(options, Address.checkAt, record);
@@ -464,22 +469,25 @@ export class Address {
   }
 
   /**
-   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
+   * rule cannot be evaluated; never throws.
    */
   validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Address", Address.check(this, options));
+    return validationResult("shop.v1.Address", () => Address.check(this, options));
   }
 
   /**
-   * Validates a record (or an init object, made into a `Address` first); never throws for invalid data.
+   * Validates a record (or an init object, made into a `Address` first), as `validate()` does; never throws for
+   * invalid data or a rule that cannot be evaluated.
    */
   static validate(value: Address | AddressInit, options?: ValidateOptions): ValidationResult {
     const record = value instanceof Address ? value : new Address(value);
-    return validationResult("shop.v1.Address", Address.check(record, options));
+    return validationResult("shop.v1.Address", () => Address.check(record, options));
   }
 
   /**
-   * @throws the runtime's ValidationError, listing every violation
+   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
+   * evaluated
    */
   static assertValid(record: Address): void {
     assertNoViolations("shop.v1.Address", Address.check(record));

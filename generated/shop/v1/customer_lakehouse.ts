@@ -441,6 +441,7 @@ export class Customer {
 
   /**
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
    */
   static check(record: Customer, options?: ValidateOptions): Violation[] {
     return Violations.collect(options, Customer.checkAt, record);
@@ -482,22 +483,25 @@ export class Customer {
   }
 
   /**
-   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
+   * rule cannot be evaluated; never throws.
    */
   validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Customer", Customer.check(this, options));
+    return validationResult("shop.v1.Customer", () => Customer.check(this, options));
   }
 
   /**
-   * Validates a record (or an init object, made into a `Customer` first); never throws for invalid data.
+   * Validates a record (or an init object, made into a `Customer` first), as `validate()` does; never throws for
+   * invalid data or a rule that cannot be evaluated.
    */
   static validate(value: Customer | CustomerInit, options?: ValidateOptions): ValidationResult {
     const record = value instanceof Customer ? value : new Customer(value);
-    return validationResult("shop.v1.Customer", Customer.check(record, options));
+    return validationResult("shop.v1.Customer", () => Customer.check(record, options));
   }
 
   /**
-   * @throws the runtime's ValidationError, listing every violation
+   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
+   * evaluated
    */
   static assertValid(record: Customer): void {
     assertNoViolations("shop.v1.Customer", Customer.check(record));

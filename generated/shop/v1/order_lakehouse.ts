@@ -681,6 +681,7 @@ export class Order {
 
   /**
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
    */
   static check(record: Order, options?: ValidateOptions): Violation[] {
     return Violations.collect(options, Order.checkAt, record);
@@ -729,22 +730,25 @@ export class Order {
   }
 
   /**
-   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
+   * rule cannot be evaluated; never throws.
    */
   validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Order", Order.check(this, options));
+    return validationResult("shop.v1.Order", () => Order.check(this, options));
   }
 
   /**
-   * Validates a record (or an init object, made into a `Order` first); never throws for invalid data.
+   * Validates a record (or an init object, made into a `Order` first), as `validate()` does; never throws for
+   * invalid data or a rule that cannot be evaluated.
    */
   static validate(value: Order | OrderInit, options?: ValidateOptions): ValidationResult {
     const record = value instanceof Order ? value : new Order(value);
-    return validationResult("shop.v1.Order", Order.check(record, options));
+    return validationResult("shop.v1.Order", () => Order.check(record, options));
   }
 
   /**
-   * @throws the runtime's ValidationError, listing every violation
+   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
+   * evaluated
    */
   static assertValid(record: Order): void {
     assertNoViolations("shop.v1.Order", Order.check(record));
@@ -995,6 +999,7 @@ export class Order_Line {
 
   /**
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
    */
   static check(record: Order_Line, options?: ValidateOptions): Violation[] {
     return Violations.collect(options, Order_Line.checkAt, record);
@@ -1021,22 +1026,25 @@ export class Order_Line {
   }
 
   /**
-   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
+   * rule cannot be evaluated; never throws.
    */
   validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Order.Line", Order_Line.check(this, options));
+    return validationResult("shop.v1.Order.Line", () => Order_Line.check(this, options));
   }
 
   /**
-   * Validates a record (or an init object, made into a `Order_Line` first); never throws for invalid data.
+   * Validates a record (or an init object, made into a `Order_Line` first), as `validate()` does; never throws for
+   * invalid data or a rule that cannot be evaluated.
    */
   static validate(value: Order_Line | Order_LineInit, options?: ValidateOptions): ValidationResult {
     const record = value instanceof Order_Line ? value : new Order_Line(value);
-    return validationResult("shop.v1.Order.Line", Order_Line.check(record, options));
+    return validationResult("shop.v1.Order.Line", () => Order_Line.check(record, options));
   }
 
   /**
-   * @throws the runtime's ValidationError, listing every violation
+   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
+   * evaluated
    */
   static assertValid(record: Order_Line): void {
     assertNoViolations("shop.v1.Order.Line", Order_Line.check(record));
@@ -1221,6 +1229,7 @@ export class Order_Card {
 
   /**
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
    */
   static check(record: Order_Card, options?: ValidateOptions): Violation[] {
     return Violations.collect(options, Order_Card.checkAt, record);
@@ -1236,22 +1245,25 @@ export class Order_Card {
   }
 
   /**
-   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
+   * rule cannot be evaluated; never throws.
    */
   validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Order.Card", Order_Card.check(this, options));
+    return validationResult("shop.v1.Order.Card", () => Order_Card.check(this, options));
   }
 
   /**
-   * Validates a record (or an init object, made into a `Order_Card` first); never throws for invalid data.
+   * Validates a record (or an init object, made into a `Order_Card` first), as `validate()` does; never throws for
+   * invalid data or a rule that cannot be evaluated.
    */
   static validate(value: Order_Card | Order_CardInit, options?: ValidateOptions): ValidationResult {
     const record = value instanceof Order_Card ? value : new Order_Card(value);
-    return validationResult("shop.v1.Order.Card", Order_Card.check(record, options));
+    return validationResult("shop.v1.Order.Card", () => Order_Card.check(record, options));
   }
 
   /**
-   * @throws the runtime's ValidationError, listing every violation
+   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
+   * evaluated
    */
   static assertValid(record: Order_Card): void {
     assertNoViolations("shop.v1.Order.Card", Order_Card.check(record));
@@ -1436,6 +1448,7 @@ export class Order_BankTransfer {
 
   /**
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
    */
   static check(record: Order_BankTransfer, options?: ValidateOptions): Violation[] {
     return Violations.collect(options, Order_BankTransfer.checkAt, record);
@@ -1449,22 +1462,25 @@ export class Order_BankTransfer {
   }
 
   /**
-   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
+   * rule cannot be evaluated; never throws.
    */
   validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Order.BankTransfer", Order_BankTransfer.check(this, options));
+    return validationResult("shop.v1.Order.BankTransfer", () => Order_BankTransfer.check(this, options));
   }
 
   /**
-   * Validates a record (or an init object, made into a `Order_BankTransfer` first); never throws for invalid data.
+   * Validates a record (or an init object, made into a `Order_BankTransfer` first), as `validate()` does; never throws for
+   * invalid data or a rule that cannot be evaluated.
    */
   static validate(value: Order_BankTransfer | Order_BankTransferInit, options?: ValidateOptions): ValidationResult {
     const record = value instanceof Order_BankTransfer ? value : new Order_BankTransfer(value);
-    return validationResult("shop.v1.Order.BankTransfer", Order_BankTransfer.check(record, options));
+    return validationResult("shop.v1.Order.BankTransfer", () => Order_BankTransfer.check(record, options));
   }
 
   /**
-   * @throws the runtime's ValidationError, listing every violation
+   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
+   * evaluated
    */
   static assertValid(record: Order_BankTransfer): void {
     assertNoViolations("shop.v1.Order.BankTransfer", Order_BankTransfer.check(record));

@@ -6,10 +6,10 @@
  */
 import type { DescFile, DescMessage } from "@bufbuild/protobuf";
 import { referencedMessage } from "../mapping/column-type.js";
+import { sparkTypeOf, sparkTypeSql } from "../mapping/spark-type.js";
 import { protoComment } from "../model/comments.js";
 import { buildRecord, messagesOf, type RecordModel } from "../model/record.js";
-import { fieldRuleEntries, ruleInWords } from "../review/rules.js";
-import { sparkTypeOf, sparkTypeSql } from "../review/spark-type.js";
+import { fieldRuleEntries, ruleInWords } from "../rules/entries.js";
 import { PLUGIN_VERSION } from "../version.js";
 
 /** The catalogue of the records in `files`, as Markdown. */

@@ -5,7 +5,7 @@
  * FieldMask → its paths as string[] (undefined when unset, like every message field).
  */
 import type { ImportSymbol } from "@bufbuild/protoplugin";
-import type { ColumnType, ScalarKind } from "../mapping/column-type.js";
+import { type ColumnType, type ScalarKind, zeroEnumValue } from "../mapping/column-type.js";
 import type { ColumnModel } from "../model/record.js";
 import type { EmitContext } from "./context.js";
 
@@ -157,11 +157,6 @@ export function zeroValue(type: ColumnType): string {
 
 function is64BitString(type: Extract<ColumnType, { kind: "scalar" }>): boolean {
   return type.int64As === "string";
-}
-
-/** proto3's default of an enum: the value numbered 0 (proto2's closed enums: the first value). */
-export function zeroEnumValue(desc: { values: readonly { name: string; number: number }[] }): string {
-  return (desc.values.find((v) => v.number === 0) ?? desc.values[0])?.name ?? "";
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   oneof as oneofRules,
   RepeatedRulesSchema,
 } from "../gen/buf/validate/validate_pb.js";
-import type { ColumnType } from "../mapping/column-type.js";
+import { type ColumnType, zeroEnumValue } from "../mapping/column-type.js";
 import type { ColumnModel, RecordModel } from "../model/record.js";
 import { type CelCheck, type CelThis, celChecks } from "../rules/cel.js";
 import { type Check, type CheckContext, type Code, shapeOf, typeChecks } from "../rules/checks.js";
@@ -29,7 +29,7 @@ import { setRules } from "../rules/read.js";
 import type { EmitContext } from "./context.js";
 import { fieldTypeLiteral } from "./descriptor.js";
 import { code, type Literal, obj, render, str } from "./literal.js";
-import { propertyIsOptional, scalarTsType, zeroEnumValue } from "./types.js";
+import { propertyIsOptional, scalarTsType } from "./types.js";
 
 const LEGACY_REQUIRED = FeatureSet_FieldPresence.LEGACY_REQUIRED;
 
@@ -546,7 +546,7 @@ export function emitValidatorMembers(
   const result = ctx.validation("ValidationResult", true);
   f.print(
     f.jsDoc(
-      "Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.",
+      "Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.\n@throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)",
       "  ",
     ),
   );
@@ -577,23 +577,33 @@ export function emitValidatorMembers(
   }
   f.print("  }");
   f.print();
-  f.print(f.jsDoc('Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.', "  "));
+  f.print(
+    f.jsDoc(
+      'Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a\nrule cannot be evaluated; never throws.',
+      "  ",
+    ),
+  );
   f.print("  validate(options?: ", options, "): ", result, " {");
-  f.print("    return ", ctx.validation("validationResult"), `(${typeName}, ${name}.check(this, options));`);
+  f.print("    return ", ctx.validation("validationResult"), `(${typeName}, () => ${name}.check(this, options));`);
   f.print("  }");
   f.print();
   f.print(
     f.jsDoc(
-      `Validates a record (or an init object, made into a \`${name}\` first); never throws for invalid data.`,
+      `Validates a record (or an init object, made into a \`${name}\` first), as \`validate()\` does; never throws for\ninvalid data or a rule that cannot be evaluated.`,
       "  ",
     ),
   );
   f.print(`  static validate(value: ${name} | ${name}Init, options?: `, options, "): ", result, " {");
   f.print(`    const record = value instanceof ${name} ? value : new ${name}(value);`);
-  f.print("    return ", ctx.validation("validationResult"), `(${typeName}, ${name}.check(record, options));`);
+  f.print("    return ", ctx.validation("validationResult"), `(${typeName}, () => ${name}.check(record, options));`);
   f.print("  }");
   f.print();
-  f.print(f.jsDoc("@throws the runtime's ValidationError, listing every violation", "  "));
+  f.print(
+    f.jsDoc(
+      "@throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be\nevaluated",
+      "  ",
+    ),
+  );
   f.print(`  static assertValid(record: ${name}): void {`);
   f.print("    ", ctx.validation("assertNoViolations"), `(${typeName}, ${name}.check(record));`);
   f.print("  }");

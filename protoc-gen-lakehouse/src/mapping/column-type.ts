@@ -244,3 +244,8 @@ export function referencedMessage(type: ColumnType): DescMessage | undefined {
       return undefined;
   }
 }
+
+/** proto3's default of an enum: the value numbered 0 (proto2's closed enums: the first value). */
+export function zeroEnumValue(desc: { values: readonly { name: string; number: number }[] }): string {
+  return (desc.values.find((v) => v.number === 0) ?? desc.values[0])?.name ?? "";
+}

@@ -58,6 +58,11 @@ export interface RecordModel {
 /** Instance members of generated classes that a field's property must not shadow. */
 const RESERVED_PROPERTIES = new Set(["toJson", "validate", "constructor"]);
 
+/** Whether a message is a table: it carries the `(lakehouse.v1.table)` option. */
+export function isTableMessage(message: DescMessage): boolean {
+  return hasOption(message, tableOption);
+}
+
 /** Builds the model of one message; problems (with their location) go to `problems`. */
 export function buildRecord(message: DescMessage, problems: Problem[]): RecordModel {
   const report = (text: string, field?: string): void => {
@@ -80,7 +85,7 @@ export function buildRecord(message: DescMessage, problems: Problem[]): RecordMo
       report(`property name "${member}" clashes with a member of the generated class`);
   }
   const comment = protoComment(message);
-  const table = hasOption(message, tableOption) ? buildTable(message, columns, comment, report) : undefined;
+  const table = isTableMessage(message) ? buildTable(message, columns, comment, report) : undefined;
   return {
     message,
     columns,

@@ -21,12 +21,13 @@ import { createHash } from "node:crypto";
 import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { InvalidArgumentError, isLakehouseError } from "../errors.js";
+import { InvalidArgumentError, isCancelledError, isLakehouseError } from "../errors.js";
 import type { RecordDescriptor } from "../records/descriptor.js";
 import type { RecordIssue } from "../records/errors.js";
 import { hasSensitiveFields, redactJson } from "../records/redact-json.js";
 import { describeConnection, parseConnectionString } from "../spark/connection-string.js";
 import { SparkSession } from "../spark/session.js";
+import { isTableSchemaMismatchError } from "../tables/errors.js";
 import type { Filter } from "../tables/filter.js";
 import { RecordTable } from "../tables/record-table.js";
 import { type CliRecordClass, loadContract } from "./contract.js";
@@ -316,7 +317,7 @@ async function tableCommand(
       await table.checkSchema({ signal });
       out.write("schema: matches the contract\n");
     } catch (error) {
-      if (!isLakehouseError(error) || error.code !== "schema_mismatch") throw error;
+      if (!isTableSchemaMismatchError(error)) throw error;
       out.write(`${error.message}\n`);
       return 1;
     }
@@ -393,7 +394,7 @@ export async function run(): Promise<void> {
       ingesting ? cancel.signal : undefined,
     );
   } catch (error) {
-    if (cancel.signal.aborted && isLakehouseError(error) && (error.code === "cancelled" || error.code === "timeout")) {
+    if (cancel.signal.aborted && isCancelledError(error)) {
       process.stderr.write(`lakehouse: stopped: ${error.message}\n`);
       process.exitCode = EXIT_INTERRUPTED;
       return;

@@ -1,6 +1,6 @@
 /**
- * `lakehouse review`: contract review for pull requests, built on protoc-gen-lakehouse's review library (an
- * optional peer dependency, loaded only by this command).
+ * `lakehouse review`: contract review for pull requests, built on `@lakehouse-contracts/review` (an optional peer
+ * dependency, loaded only by this command, so the runtime installs and runs without it).
  *
  *   lakehouse review --against <git-ref|dir|image.binpb> [--contracts contracts] [--format markdown|json]
  *                    [--allow-breaking] [--apply --remote sc://… [--location-prefix /lake]] [--buf PATH]
@@ -13,19 +13,26 @@ import { InvalidArgumentError } from "../errors.js";
 import { parseConnectionString } from "../spark/connection-string.js";
 import { SparkSession } from "../spark/session.js";
 
-type ReviewLibrary = typeof import("@lakehouse-contracts/protoc-gen-lakehouse/review");
-type TableMigration = import("@lakehouse-contracts/protoc-gen-lakehouse/review").TableMigration;
-type ReviewReport = import("@lakehouse-contracts/protoc-gen-lakehouse/review").ReviewReport;
+type ReviewLibrary = typeof import("@lakehouse-contracts/review");
+type TableMigration = import("@lakehouse-contracts/review").TableMigration;
+type ReviewReport = import("@lakehouse-contracts/review").ReviewReport;
+
+/** The optional peer this command runs on. */
+const REVIEW_PACKAGE = "@lakehouse-contracts/review";
 
 export const REVIEW_USAGE = `usage: lakehouse review --against <git-ref|dir|image.binpb> [--contracts DIR] [--format markdown|json]
   [--allow-breaking] [--apply --remote sc://… [--location-prefix PATH]] [--buf PATH]`;
 
 async function loadLibrary(): Promise<ReviewLibrary> {
   try {
-    return await import("@lakehouse-contracts/protoc-gen-lakehouse/review");
+    return await import("@lakehouse-contracts/review");
   } catch (error) {
+    // Not installed (or one of its own dependencies is missing): say what to install. Any other failure is a bug of
+    // the package, reported as it is.
+    if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
     throw new InvalidArgumentError(
-      `lakehouse review needs @lakehouse-contracts/protoc-gen-lakehouse (npm install -D @lakehouse-contracts/protoc-gen-lakehouse): ${(error as Error).message}`,
+      `lakehouse review needs ${REVIEW_PACKAGE}: npm install -D ${REVIEW_PACKAGE} (${(error as Error).message})`,
+      { cause: error },
     );
   }
 }

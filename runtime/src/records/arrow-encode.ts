@@ -5,7 +5,9 @@
  * rounds: a value that does not fit its column is an issue, and all issues of the batch are thrown together as a
  * `RecordEncodeError`.
  *
- * Paths in issues are `[i].field.items[2].sku`: the record's index, then property names.
+ * An issue is found at `{ index, path }`: the record's index in the batch, and property names within it
+ * (`items[2].sku`). The error lists them by record (`rejects`), and in the order found with the index in front
+ * (`[3].items[2].sku`).
  */
 import {
   Binary,
@@ -31,7 +33,7 @@ import { arrowSchema, LIST_ELEMENT, MAP_ENTRIES, TIMESTAMP_ZONE } from "./arrow-
 import type { FieldDescriptor, FieldType, RecordDescriptor, ScalarKind } from "./descriptor.js";
 import { fieldValue, isRecordLike, unknownOneofCases } from "./descriptor-check.js";
 import { enumName, enumNumber } from "./enums.js";
-import { IssueList, REDACTED, RecordEncodeError } from "./errors.js";
+import { BatchIssueList, type BatchPath, REDACTED } from "./errors.js";
 import { toJsonValue } from "./json-value.js";
 import {
   Invalid,
@@ -51,8 +53,8 @@ const UNDER_NULL = Symbol("under a null struct");
 interface Column {
   /** One value per slot; `undefined`/`null` is absent, `UNDER_NULL` is masked by a null parent. */
   readonly values: readonly unknown[];
-  /** The path of slot `i`, computed only when there is an issue. */
-  readonly pathOf: (i: number) => string;
+  /** Where slot `i` is (its record, and the path within it), computed only when there is an issue. */
+  readonly pathOf: (i: number) => BatchPath;
   /** Values are redacted in issues (a sensitive field, or anything inside one). */
   readonly sensitive: boolean;
 }
@@ -62,29 +64,34 @@ const utf8 = new TextEncoder();
 /** Records (objects with the descriptor's properties) to an Arrow table of `arrowSchema(d)`. */
 export function toArrow(d: RecordDescriptor, records: readonly object[]): Table {
   const schema = arrowSchema(d);
-  const issues = new IssueList();
+  const issues = new BatchIssueList();
   const rows: unknown[] = records.map((record, i) => {
     if (isRecordLike(record)) return record;
-    issues.add(`[${i}]`, "must be an object");
+    issues.add({ index: i, path: "" }, "must be an object");
     return UNDER_NULL;
   });
-  const children = structChildren(d, rows, (i) => `[${i}]`, false, issues);
-  if (issues.length > 0) throw new RecordEncodeError(d.typeName, issues.issues);
+  const children = structChildren(d, rows, (i) => ({ index: i, path: "" }), false, issues);
+  if (issues.length > 0) throw issues.encodeError(d.typeName);
   const data = makeData({ type: new Struct(schema.fields), length: records.length, nullCount: 0, children });
   return new Table(new RecordBatch(schema, data));
+}
+
+/** The path of a property of the value at `at`. */
+function member(at: BatchPath, name: string): BatchPath {
+  return { index: at.index, path: at.path === "" ? name : `${at.path}.${name}` };
 }
 
 function structChildren(
   d: RecordDescriptor,
   objects: readonly unknown[],
-  pathOf: (i: number) => string,
+  pathOf: (i: number) => BatchPath,
   sensitive: boolean,
-  issues: IssueList,
+  issues: BatchIssueList,
 ): Data[] {
   objects.forEach((object, i) => {
     if (object === UNDER_NULL || object === undefined || object === null) return;
     for (const { oneof, selected } of unknownOneofCases(d, object as object)) {
-      issues.add(`${pathOf(i)}.${oneof}`, `case is not a member of the oneof`, selected, sensitive);
+      issues.add(member(pathOf(i), oneof), `case is not a member of the oneof`, selected, sensitive);
     }
   });
   return d.fields.map((field) =>
@@ -114,7 +121,7 @@ function reader(field: FieldDescriptor): (record: object) => unknown {
 function columnOf(
   field: FieldDescriptor,
   objects: readonly unknown[],
-  pathOf: (i: number) => string,
+  pathOf: (i: number) => BatchPath,
   sensitive: boolean,
 ): Column {
   const values: unknown[] = new Array(objects.length);
@@ -125,7 +132,7 @@ function columnOf(
   }
   return {
     values,
-    pathOf: (i) => `${pathOf(i)}.${field.name}`,
+    pathOf: (i) => member(pathOf(i), field.name),
     sensitive: sensitive || field.sensitive === true,
   };
 }
@@ -159,7 +166,7 @@ function eachSlot<T>(
   type: FieldType,
   nullable: boolean,
   column: Column,
-  issues: IssueList,
+  issues: BatchIssueList,
   convert: (value: unknown) => T | Invalid,
   write: (i: number, value: T) => void,
 ): Validity {
@@ -186,7 +193,7 @@ function eachSlot<T>(
   return validity;
 }
 
-function encodeColumn(type: FieldType, nullable: boolean, column: Column, issues: IssueList): Data {
+function encodeColumn(type: FieldType, nullable: boolean, column: Column, issues: BatchIssueList): Data {
   const n = column.values.length;
   const slots = <T>(convert: (value: unknown) => T | Invalid, write: (i: number, value: T) => void) =>
     eachSlot(type, nullable, column, issues, convert, write);
@@ -426,16 +433,17 @@ function encodeDecimal(
 function childPaths(
   offsets: Int32Array,
   owners: Int32Array,
-  parent: (i: number) => string,
+  parent: (i: number) => BatchPath,
   label: (k: number, j: number) => string,
-): (k: number) => string {
+): (k: number) => BatchPath {
   return (k) => {
     const owner = owners[k] ?? 0;
-    return `${parent(owner)}[${label(k, k - (offsets[owner] ?? 0))}]`;
+    const at = parent(owner);
+    return { index: at.index, path: `${at.path}[${label(k, k - (offsets[owner] ?? 0))}]` };
   };
 }
 
-function encodeList(element: FieldType, column: Column, slots: Slots, issues: IssueList): Data {
+function encodeList(element: FieldType, column: Column, slots: Slots, issues: BatchIssueList): Data {
   const n = column.values.length;
   const valueOffsets = new Int32Array(n + 1);
   const items: unknown[] = [];
@@ -487,7 +495,12 @@ function objectKey(text: string, kind: ScalarKind): unknown {
   return is32BitKind(kind) ? Number(text) : BigInt(text);
 }
 
-function encodeMap(type: Extract<FieldType, { kind: "map" }>, column: Column, slots: Slots, issues: IssueList): Data {
+function encodeMap(
+  type: Extract<FieldType, { kind: "map" }>,
+  column: Column,
+  slots: Slots,
+  issues: BatchIssueList,
+): Data {
   const n = column.values.length;
   const valueOffsets = new Int32Array(n + 1);
   const keys: unknown[] = [];
@@ -517,7 +530,10 @@ function encodeMap(type: Extract<FieldType, { kind: "map" }>, column: Column, sl
   const keyPath = childPaths(valueOffsets, ownerIndex, column.pathOf, keyText);
   const keyColumn: Column = {
     values: keys.map((k) => (k instanceof Invalid ? UNDER_NULL : k)),
-    pathOf: (k) => `${keyPath(k)} (key)`,
+    pathOf: (k) => {
+      const at = keyPath(k);
+      return { index: at.index, path: `${at.path} (key)` };
+    },
     sensitive: column.sensitive,
   };
   keys.forEach((k, index) => {

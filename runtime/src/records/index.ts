@@ -8,12 +8,20 @@ export { toArrow } from "./arrow-encode.js";
 export { arrowSchema } from "./arrow-schema.js";
 export type * from "./descriptor.js";
 export {
+  IssuesError,
+  isIssuesError,
+  isJsonDecodeError,
+  isRecordDecodeError,
+  isRecordEncodeError,
+  isRecordSchemaError,
+  isSchemaMismatchError,
   JsonDecodeError,
   type JsonDecodeIssue,
   RecordDecodeError,
   RecordEncodeError,
   type RecordIssue,
   RecordSchemaError,
+  type RejectedRecord,
   SchemaMismatchError,
 } from "./errors.js";
 export { newIngestId } from "./ingest-id.js";

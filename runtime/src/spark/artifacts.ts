@@ -8,8 +8,8 @@ import { crc32 } from "node:zlib";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { ProtocolError } from "../errors.js";
 import { type AddArtifactsRequestSchema, SparkConnectService } from "../gen/spark/connect/base_pb.js";
+import type { SparkClient } from "./client.js";
 import type { RpcOptions } from "./client-context.js";
-import type { SparkSession } from "./session.js";
 import type { Timeouts } from "./transport.js";
 
 /** Size of one `ArtifactChunk`; far below the 128 MiB message limit, large enough to keep message counts low. */
@@ -82,14 +82,14 @@ export function uploadTimeoutMs(bytes: number, timeouts: Pick<Timeouts, "callMs"
 }
 
 export class ArtifactManager {
-  constructor(private readonly session: SparkSession) {}
+  constructor(private readonly client: SparkClient) {}
 
   /** Which of `names` the session already holds. */
   async existing(names: readonly string[], options: RpcOptions = {}): Promise<Set<string>> {
     if (names.length === 0) return new Set();
-    const response = await this.session.unary(
+    const response = await this.client.unary(
       SparkConnectService.method.artifactStatus,
-      { ...this.session.header(), names: [...names] },
+      { ...this.client.header(), names: [...names] },
       options,
     );
     return new Set(Object.entries(response.statuses).flatMap(([name, status]) => (status.exists ? [name] : [])));
@@ -103,12 +103,12 @@ export class ArtifactManager {
     );
     const missing = artifacts.filter((a) => !have.has(a.name));
     if (missing.length === 0) return 0;
-    const { sessionId, userContext, clientType } = this.session.header();
+    const { sessionId, userContext, clientType } = this.client.header();
     const bytes = missing.reduce((sum, a) => sum + a.data.byteLength, 0);
-    const response = await this.session.clientStream(
+    const response = await this.client.clientStream(
       SparkConnectService.method.addArtifacts,
       () => addArtifactsRequests({ sessionId, userContext, clientType }, missing),
-      { ...options, timeoutMs: options.timeoutMs ?? uploadTimeoutMs(bytes, this.session.timeouts) },
+      { ...options, timeoutMs: options.timeoutMs ?? uploadTimeoutMs(bytes, this.client.timeouts) },
     );
     const failed = response.artifacts.filter((a) => !a.isCrcSuccessful).map((a) => a.name);
     if (failed.length > 0) throw new ProtocolError(`the server rejected the CRC of artifacts ${failed.join(", ")}`);

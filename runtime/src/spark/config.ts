@@ -1,13 +1,13 @@
 /** `spark.conf`: the session's runtime configuration over the `Config` RPC. */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { type ConfigRequest_OperationSchema, SparkConnectService } from "../gen/spark/connect/base_pb.js";
+import type { SparkClient } from "./client.js";
 import type { RpcOptions } from "./client-context.js";
-import type { SparkSession } from "./session.js";
 
 type Operation = MessageInitShape<typeof ConfigRequest_OperationSchema>;
 
 export class RuntimeConfig {
-  constructor(private readonly session: SparkSession) {}
+  constructor(private readonly client: SparkClient) {}
 
   /** The value of `key`, or undefined when it is not set and has no default. */
   async get(key: string, options: RpcOptions = {}): Promise<string | undefined> {
@@ -38,9 +38,9 @@ export class RuntimeConfig {
   }
 
   async #call(operation: Operation, options: RpcOptions) {
-    const response = await this.session.unary(
+    const response = await this.client.unary(
       SparkConnectService.method.config,
-      { ...this.session.header(), operation },
+      { ...this.client.header(), operation },
       options,
     );
     return response.pairs;

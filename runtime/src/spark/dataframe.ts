@@ -8,10 +8,10 @@ import { decodeIpcStream, tableFromBatches } from "../arrow/ipc.js";
 import { batchToRows, type Row } from "../arrow/rows.js";
 import { ProtocolError } from "../errors.js";
 import type { DataType } from "../gen/spark/connect/types_pb.js";
+import type { SparkClient } from "./client.js";
 import type { ExecuteOptions } from "./execute.js";
 import type { ExpressionInit, RelationInit } from "./relations.js";
 import * as rel from "./relations.js";
-import type { SparkSession } from "./session.js";
 import { DataFrameWriter } from "./writer.js";
 import { DataFrameWriterV2 } from "./writer-v2.js";
 
@@ -22,8 +22,9 @@ import { DataFrameWriterV2 } from "./writer-v2.js";
 export type QueryOptions = Pick<ExecuteOptions, "signal" | "tags" | "idleTimeoutMs" | "budget" | "onAbort">;
 
 export class DataFrame {
+  /** A plan bound to a client; sessions make DataFrames (`spark.sql`, `spark.table`, …), users rarely call this. */
   constructor(
-    readonly session: SparkSession,
+    readonly client: SparkClient,
     readonly relation: RelationInit,
   ) {}
 
@@ -67,12 +68,12 @@ export class DataFrame {
 
   /** The result's schema as Spark reports it (AnalyzePlan), without running the query. */
   schema(options: QueryOptions = {}): Promise<DataType> {
-    return this.session.analyzeSchema(this.relation, options);
+    return this.client.analyzeSchema(this.relation, options);
   }
 
   /** Spark's explanation of the plan (`mode`: simple, extended, codegen, cost or formatted). */
   explain(mode: "simple" | "extended" | "codegen" | "cost" | "formatted" = "simple", options: QueryOptions = {}) {
-    return this.session.explain(this.relation, mode, options);
+    return this.client.explain(this.relation, mode, options);
   }
 
   select(...columns: (string | ExpressionInit)[]): DataFrame {
@@ -118,7 +119,7 @@ export class DataFrame {
 
   /** Register the plan as a session-scoped temporary view. */
   async createOrReplaceTempView(name: string, options: QueryOptions = {}): Promise<void> {
-    await this.session.executeCommand(
+    await this.client.executeCommand(
       {
         commandType: {
           case: "createDataframeView",
@@ -139,11 +140,11 @@ export class DataFrame {
   }
 
   #derive(relation: RelationInit): DataFrame {
-    return new DataFrame(this.session, relation);
+    return new DataFrame(this.client, relation);
   }
 
   async *#ipcStreams(options: QueryOptions) {
-    for await (const response of this.session.execute({ opType: { case: "root", value: this.relation } }, options)) {
+    for await (const response of this.client.execute({ opType: { case: "root", value: this.relation } }, options)) {
       if (response.responseType.case === "arrowBatch") yield decodeIpcStream(response.responseType.value.data);
     }
   }

@@ -8,7 +8,7 @@
  * back-off capped at 5 s, so a call resumes within seconds of the server being back (pyspark's policy caps at
  * 60 s: a client could sleep a minute after the server had returned). Sleeps end at once when the caller aborts.
  */
-import { abortError, ConnectionError, isLakehouseError, isSparkError } from "../errors.js";
+import { abortError, ConnectionError, isConnectionError, isSparkError } from "../errors.js";
 
 export interface RetryPolicy {
   /** Retries without progress (a stream that delivers a response starts the count again). */
@@ -46,12 +46,12 @@ export const NO_BACKOFF_RETRY_POLICY: Readonly<RetryPolicy> = {
  * (`INVALID_CURSOR.DISCONNECTED`), which reattaching fixes.
  */
 export function isRetryable(error: unknown): boolean {
-  if (!isLakehouseError(error)) return false;
-  if (error.code === "connection") return true;
-  if (isSparkError(error)) {
-    return error.grpcCode === "INTERNAL" && (error.errorClass ?? error.message).includes("INVALID_CURSOR.DISCONNECTED");
-  }
-  return false;
+  if (isConnectionError(error)) return true;
+  return (
+    isSparkError(error) &&
+    error.grpcCode === "INTERNAL" &&
+    (error.errorClass ?? error.message).includes("INVALID_CURSOR.DISCONNECTED")
+  );
 }
 
 export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
@@ -115,7 +115,7 @@ export class RetryBudget {
 
 /** The last error, saying that the retries are spent when it is a connection error (its message is its own). */
 function exhausted(error: unknown, retries: number, elapsedMs: number): unknown {
-  if (!isLakehouseError(error) || error.code !== "connection" || retries === 0) return error;
+  if (!isConnectionError(error) || retries === 0) return error;
   return new ConnectionError(
     `${error.message} (gave up after ${retries} retries in ${Math.round(elapsedMs / 1000)} s)`,
   );

@@ -1,11 +1,11 @@
 /**
  * A Spark Connect session: `SparkSession.connect("sc://…")` (or `SPARK_REMOTE`), SQL with bound parameters,
- * DataFrames from tables, ranges and Arrow data, session configuration, and `close()`.
+ * DataFrames from tables, ranges and Arrow data, session configuration, and `close()`. The RPCs themselves are the
+ * client layer's (client.ts); a session is what users hold.
  */
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
-import type { Message, MessageInitShape } from "@bufbuild/protobuf";
-import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { ChannelOptions } from "@grpc/grpc-js";
 import type { Table } from "apache-arrow";
 import {
@@ -13,33 +13,25 @@ import {
   ConnectionStringError,
   InvalidArgumentError,
   isLakehouseError,
+  isTimeoutError,
   ProtocolError,
   type SparkError,
 } from "../errors.js";
 import {
-  AnalyzePlanRequest_Explain_ExplainMode,
   type ExecutePlanResponse,
   InterruptRequest_InterruptType,
-  type PlanSchema,
   SparkConnectService,
 } from "../gen/spark/connect/base_pb.js";
 import type { CommandSchema } from "../gen/spark/connect/commands_pb.js";
-import type { DataType } from "../gen/spark/connect/types_pb.js";
 import { redact } from "../secret.js";
 import { VERSION } from "../version.js";
 import { ArtifactManager } from "./artifacts.js";
-import {
-  type ClientContext,
-  type ClientEvent,
-  emit,
-  newRetryBudget,
-  type RpcOptions,
-  requestHeader,
-} from "./client-context.js";
+import { SparkClient } from "./client.js";
+import type { ClientContext, ClientEvent, RpcOptions } from "./client-context.js";
 import { RuntimeConfig } from "./config.js";
 import { type ConnectionConfig, describeConnection, parseConnectionString } from "./connection-string.js";
 import { DataFrame, type QueryOptions } from "./dataframe.js";
-import { type ExecuteOptions, executePlan } from "./execute.js";
+import { GrpcTransport } from "./grpc-transport.js";
 import { checkHeaderValue } from "./header-value.js";
 import {
   type LocalRelationLimits,
@@ -47,11 +39,11 @@ import {
   planLocalRelation,
   readLimits,
 } from "./local-relation.js";
-import type { RelationInit, SqlParams } from "./relations.js";
+import type { SqlParams } from "./relations.js";
 import * as rel from "./relations.js";
-import { DEFAULT_RETRY_POLICY, type RetryBudget, type RetryPolicy, withRetry } from "./retry.js";
+import { DEFAULT_RETRY_POLICY, type RetryBudget, type RetryPolicy } from "./retry.js";
 import { CachedToken, staticToken, type TokenProvider } from "./token-provider.js";
-import { DEFAULT_TIMEOUTS, type RpcMethod, type Timeouts, Transport } from "./transport.js";
+import { DEFAULT_TIMEOUTS, type Timeouts, type Transport } from "./transport.js";
 
 export interface SparkErrorDetail {
   /** The exception class and its superclasses, most specific first. */
@@ -92,19 +84,22 @@ export interface SessionOptions {
 const rpc = SparkConnectService.method;
 
 export class SparkSession {
-  readonly #context: ClientContext;
-  readonly #description: string;
+  readonly #client: SparkClient;
   #closed = false;
   #version: string | undefined;
   #limits: LocalRelationLimits | undefined;
   readonly conf: RuntimeConfig;
   readonly artifacts: ArtifactManager;
 
-  private constructor(context: ClientContext, description: string) {
-    this.#context = context;
-    this.#description = description;
-    this.conf = new RuntimeConfig(this);
-    this.artifacts = new ArtifactManager(this);
+  /** @internal A session over a client of your own (e.g. on a `MemoryTransport`, in tests). */
+  constructor(client: SparkClient) {
+    this.#client = client;
+    this.conf = new RuntimeConfig(client);
+    this.artifacts = new ArtifactManager(client);
+    // What was read from a session the server lost belongs to it.
+    client.onReconnect(() => {
+      this.#limits = undefined;
+    });
   }
 
   /**
@@ -129,7 +124,7 @@ export class SparkSession {
       .filter(Boolean)
       .join(" ");
     const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) };
-    const transport = new Transport({
+    const transport = new GrpcTransport({
       host: config.host,
       port: config.port,
       useSsl: config.useSsl,
@@ -141,17 +136,13 @@ export class SparkSession {
       channelOptions: options.channelOptions,
       timeouts,
     });
-    const context: ClientContext = {
-      transport,
-      sessionId: config.sessionId ?? randomUUID(),
-      userContext: { userId: config.userId ?? defaultUser(), userName: config.userId ?? defaultUser() },
-      clientType: userAgent,
-      retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    const session = SparkSession.over(transport, describeConnection(config), {
+      ...options,
       timeouts,
-      onEvent: options.onEvent,
-      serverSideSessionId: undefined,
-    };
-    const session = new SparkSession(context, describeConnection(config));
+      userAgent,
+      sessionId: config.sessionId,
+      userId: config.userId,
+    });
     if (options.verify ?? true) {
       // The whole of connect() — every try — ends by `connectMs`; each try by then at the latest.
       const deadline = AbortSignal.timeout(timeouts.connectMs);
@@ -161,7 +152,7 @@ export class SparkSession {
       } catch (error) {
         transport.close();
         if (deadline.aborted && !options.signal?.aborted) {
-          const why = isLakehouseError(error) && error.code !== "timeout" ? `: ${error.message}` : "";
+          const why = isLakehouseError(error) && !isTimeoutError(error) ? `: ${error.message}` : "";
           throw new ConnectionError(
             `no answer from ${describeConnection(config)} within ${timeouts.connectMs / 1000} s${why}`,
           );
@@ -172,18 +163,46 @@ export class SparkSession {
     return session;
   }
 
+  /**
+   * @internal A session over any `Transport` (tests use a `MemoryTransport`); `endpoint` describes the server
+   * without credentials. Does not call the server.
+   */
+  static over(
+    transport: Transport,
+    endpoint: string,
+    options: Pick<SessionOptions, "retryPolicy" | "onEvent"> & {
+      timeouts?: Partial<Timeouts> | undefined;
+      userAgent?: string | undefined;
+      sessionId?: string | undefined;
+      userId?: string | undefined;
+    } = {},
+  ): SparkSession {
+    const user = options.userId ?? defaultUser();
+    const context: ClientContext = {
+      transport,
+      sessionId: options.sessionId ?? randomUUID(),
+      userContext: { userId: user, userName: user },
+      clientType: options.userAgent ?? `lakehouse-contracts/${VERSION} node/${process.version}`,
+      retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      timeouts: { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) },
+      onEvent: options.onEvent,
+      serverSideSessionId: undefined,
+    };
+    return new SparkSession(new SparkClient(context, endpoint));
+  }
+
   get sessionId(): string {
-    return this.#context.sessionId;
+    return this.#client.sessionId;
   }
 
   /** `sc://host:port` (and whether TLS is on), never with credentials. */
   get endpoint(): string {
-    return this.#description;
+    return this.#client.endpoint;
   }
 
   /** `sc://host:port`, never with credentials. */
   toString(): string {
-    return `SparkSession(${this.#description}, session ${this.sessionId})`;
+    return `SparkSession(${this.endpoint}, session ${this.sessionId})`;
   }
 
   /**
@@ -192,24 +211,12 @@ export class SparkSession {
    * is not carried over.
    */
   reconnect(): void {
-    const previousSessionId = this.#context.sessionId;
-    this.#context.sessionId = randomUUID();
-    this.#context.serverSideSessionId = undefined;
-    this.#limits = undefined;
-    emit(this.#context, { type: "reconnect", previousSessionId, sessionId: this.#context.sessionId });
+    this.#client.reconnect();
   }
 
   /** The server's Spark version, e.g. "4.2.0". */
   async version(options: RpcOptions = {}): Promise<string> {
-    if (this.#version) return this.#version;
-    const response = await this.unary(
-      rpc.analyzePlan,
-      { ...this.#header(), analyze: { case: "sparkVersion", value: {} } },
-      options,
-    );
-    if (response.result.case !== "sparkVersion")
-      throw new ProtocolError("AnalyzePlan did not return the Spark version");
-    this.#version = response.result.value.version;
+    this.#version ??= await this.#client.version(options);
     return this.#version;
   }
 
@@ -219,31 +226,31 @@ export class SparkSession {
    * @example await spark.sql("SELECT * FROM t WHERE id = :id", { id: 42n })
    */
   async sql(query: string, params?: SqlParams, options: QueryOptions = {}): Promise<DataFrame> {
-    const responses = await this.executeCommand(
+    const responses = await this.#client.executeCommand(
       { commandType: { case: "sqlCommand", value: { input: rel.sqlRelation(query, params) } } },
       options,
     );
     for (const response of responses) {
       if (response.responseType.case === "sqlCommandResult" && response.responseType.value.relation) {
-        return new DataFrame(this, response.responseType.value.relation);
+        return new DataFrame(this.#client, response.responseType.value.relation);
       }
     }
     throw new ProtocolError("the server returned no result relation for the SQL command");
   }
 
   table(name: string): DataFrame {
-    return new DataFrame(this, rel.namedTable(name));
+    return new DataFrame(this.#client, rel.namedTable(name));
   }
 
   /** Read files or a table by data source, e.g. `read("delta", ["/path/to/table"])`. */
   read(format: string, paths: readonly string[], options: Record<string, string> = {}): DataFrame {
-    return new DataFrame(this, rel.dataSource(format, paths, options));
+    return new DataFrame(this.#client, rel.dataSource(format, paths, options));
   }
 
   range(start: number | bigint, end?: number | bigint, step: number | bigint = 1, numPartitions?: number): DataFrame {
     const [from, to] = end === undefined ? [0n, BigInt(start)] : [BigInt(start), BigInt(end)];
     if (BigInt(step) === 0n) throw new InvalidArgumentError("range: step must not be 0");
-    return new DataFrame(this, rel.range(from, to, BigInt(step), numPartitions));
+    return new DataFrame(this.#client, rel.range(from, to, BigInt(step), numPartitions));
   }
 
   /**
@@ -253,7 +260,7 @@ export class SparkSession {
    */
   async createDataFrame(table: Table, options: CreateDataFrameOptions = {}): Promise<DataFrame> {
     const planned = await this.planLocalRelation(table, options);
-    return new DataFrame(this, planned.relation);
+    return new DataFrame(this.#client, planned.relation);
   }
 
   /** @internal Like `createDataFrame`, also saying which path the data took. */
@@ -269,8 +276,12 @@ export class SparkSession {
    */
   async errorDetails(error: SparkError, options: RpcOptions = {}): Promise<SparkErrorDetail[]> {
     if (!error.errorId) return [];
-    const response = await this.unary(rpc.fetchErrorDetails, { ...this.#header(), errorId: error.errorId }, options);
-    const secrets = this.#context.transport.secrets;
+    const response = await this.#client.unary(
+      rpc.fetchErrorDetails,
+      { ...this.#client.header(), errorId: error.errorId },
+      options,
+    );
+    const secrets = this.#client.secrets;
     return response.errors.map((e) => ({
       types: [...e.errorTypeHierarchy],
       message: redact(e.message, secrets),
@@ -280,9 +291,9 @@ export class SparkSession {
 
   /** Interrupt every operation running in this session; returns the ids of those interrupted. */
   async interruptAll(options: RpcOptions = {}): Promise<string[]> {
-    const response = await this.unary(
+    const response = await this.#client.unary(
       rpc.interrupt,
-      { ...this.#header(), interruptType: InterruptRequest_InterruptType.ALL },
+      { ...this.#client.header(), interruptType: InterruptRequest_InterruptType.ALL },
       options,
     );
     return response.interruptedIds;
@@ -290,10 +301,10 @@ export class SparkSession {
 
   /** Interrupt the operations started with `tags` containing `tag`. */
   async interruptTag(tag: string, options: RpcOptions = {}): Promise<string[]> {
-    const response = await this.unary(
+    const response = await this.#client.unary(
       rpc.interrupt,
       {
-        ...this.#header(),
+        ...this.#client.header(),
         interruptType: InterruptRequest_InterruptType.TAG,
         interrupt: { case: "operationTag", value: tag },
       },
@@ -306,129 +317,25 @@ export class SparkSession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      await this.#context.transport.unary(
-        rpc.releaseSession,
-        { ...this.#header(), allowReconnect: false },
-        // A healthy server answers at once; one that does not must not hold up the caller's shutdown.
-        { timeoutMs: Math.min(this.#context.timeouts.callMs, 5_000) },
-      );
-    } catch {
-      // The session expires on the server anyway; closing must not fail because the server is gone.
-    } finally {
-      this.#context.transport.close();
-    }
+    await this.#client.close();
   }
 
-  // ——— used by DataFrame, writer and config; not part of the public surface ———
-
-  /** @internal */
-  execute(
-    plan: MessageInitShape<typeof PlanSchema>,
-    options: ExecuteOptions = {},
-  ): AsyncGenerator<ExecutePlanResponse> {
-    return executePlan(this.#context, plan, options);
+  /** @internal The client layer this session is built on. */
+  get client(): SparkClient {
+    return this.#client;
   }
 
   /** @internal Run a command to completion and return its responses. */
-  async executeCommand(
+  executeCommand(
     command: MessageInitShape<typeof CommandSchema>,
     options: QueryOptions = {},
   ): Promise<ExecutePlanResponse[]> {
-    const responses: ExecutePlanResponse[] = [];
-    for await (const response of this.execute({ opType: { case: "command", value: command } }, options)) {
-      responses.push(response);
-    }
-    return responses;
-  }
-
-  /** @internal */
-  async analyzeSchema(relation: RelationInit, options: RpcOptions = {}): Promise<DataType> {
-    const response = await this.unary(
-      rpc.analyzePlan,
-      {
-        ...this.#header(),
-        analyze: { case: "schema", value: { plan: { opType: { case: "root", value: relation } } } },
-      },
-      options,
-    );
-    if (response.result.case !== "schema" || !response.result.value.schema) {
-      throw new ProtocolError("AnalyzePlan did not return a schema");
-    }
-    return response.result.value.schema;
-  }
-
-  /** @internal */
-  async explain(
-    relation: RelationInit,
-    mode: "simple" | "extended" | "codegen" | "cost" | "formatted",
-    options: RpcOptions = {},
-  ): Promise<string> {
-    const modes = {
-      simple: AnalyzePlanRequest_Explain_ExplainMode.SIMPLE,
-      extended: AnalyzePlanRequest_Explain_ExplainMode.EXTENDED,
-      codegen: AnalyzePlanRequest_Explain_ExplainMode.CODEGEN,
-      cost: AnalyzePlanRequest_Explain_ExplainMode.COST,
-      formatted: AnalyzePlanRequest_Explain_ExplainMode.FORMATTED,
-    };
-    const response = await this.unary(
-      rpc.analyzePlan,
-      {
-        ...this.#header(),
-        analyze: {
-          case: "explain",
-          value: { plan: { opType: { case: "root", value: relation } }, explainMode: modes[mode] },
-        },
-      },
-      options,
-    );
-    if (response.result.case !== "explain") throw new ProtocolError("AnalyzePlan did not return an explanation");
-    return response.result.value.explainString;
-  }
-
-  /** @internal A unary RPC, its retries spent from the call's budget. */
-  unary<I extends Message, O extends Message>(
-    method: RpcMethod<I, O>,
-    request: MessageInitShape<GenMessage<I>>,
-    options: RpcOptions = {},
-  ): Promise<O> {
-    return withRetry(
-      method.name,
-      () => this.#context.transport.unary(method, request, options),
-      options.budget ?? this.retryBudget(options.signal),
-    );
-  }
-
-  /** @internal A client-streaming RPC, its retries spent from the call's budget; `requests` is called per try. */
-  clientStream<I extends Message, O extends Message>(
-    method: RpcMethod<I, O>,
-    requests: () => Iterable<MessageInitShape<GenMessage<I>>> | AsyncIterable<MessageInitShape<GenMessage<I>>>,
-    options: RpcOptions = {},
-  ): Promise<O> {
-    return withRetry(
-      method.name,
-      () => this.#context.transport.clientStream(method, requests(), options),
-      options.budget ?? this.retryBudget(options.signal),
-    );
+    return this.#client.executeCommand(command, options);
   }
 
   /** @internal A fresh retry budget for one call (an insert, a query) of this session. */
   retryBudget(signal: AbortSignal | undefined): RetryBudget {
-    return newRetryBudget(this.#context, signal);
-  }
-
-  /** @internal The session's deadlines. */
-  get timeouts(): Readonly<Timeouts> {
-    return this.#context.timeouts;
-  }
-
-  /** @internal */
-  header() {
-    return this.#header();
-  }
-
-  #header() {
-    return requestHeader(this.#context);
+    return this.#client.retryBudget(signal);
   }
 }
 

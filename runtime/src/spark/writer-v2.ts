@@ -73,7 +73,7 @@ export class DataFrameWriterV2 {
 
   async #run(mode: WriteOperationV2_Mode, overwriteCondition: ExpressionInit | undefined, options: QueryOptions) {
     const s = this.#state;
-    await this.#df.session.executeCommand(
+    await this.#df.client.executeCommand(
       {
         commandType: {
           case: "writeOperationV2",

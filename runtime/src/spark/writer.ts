@@ -98,7 +98,7 @@ export class DataFrameWriter {
 
   async #run(target: Pick<MessageInitShape<typeof WriteOperationSchema>, "saveType">, options: QueryOptions) {
     const s = this.#state;
-    await this.#df.session.executeCommand(
+    await this.#df.client.executeCommand(
       {
         commandType: {
           case: "writeOperation",

@@ -1,27 +1,44 @@
 /** Errors of typed tables. */
-import { CancelledError, LakehouseError } from "../errors.js";
-import { formatIssue, type RecordIssue } from "../records/errors.js";
+import { CancelledError, errorGuard, isCancelledError, isTimeoutError, LakehouseError } from "../errors.js";
+import {
+  batchPath,
+  formatIssue,
+  IssuesError,
+  listProblems,
+  type RecordIssue,
+  type RejectedRecord,
+} from "../records/errors.js";
 
-export interface RejectedRecord {
-  /** Position of the record in the batch passed in. */
-  readonly index: number;
-  readonly issues: readonly RecordIssue[];
-}
+export type { RejectedRecord } from "../records/errors.js";
 
 const LISTED = 5;
 
-/** Some records of a batch are invalid; nothing of the batch was written. */
-export class RecordsRejectedError extends LakehouseError {
+/**
+ * Some records of a batch are invalid; nothing of the batch was written. `rejects` lists them by index, with paths
+ * within each record; `issues` has every issue of the batch, paths prefixed with the record's index
+ * (`[3].items[2].sku`). A violation keeps its rule id in the message (`sku: must be at least 3 characters
+ * [string.min_len] (value: "ab")`).
+ */
+export class RecordsRejectedError extends IssuesError {
   override name = "RecordsRejectedError";
+  readonly typeName: string;
   readonly rejects: readonly RejectedRecord[];
 
   constructor(typeName: string, total: number, rejects: readonly RejectedRecord[]) {
-    const lines = rejects.slice(0, LISTED).map((r) => `  record #${r.index}: ${r.issues.map(formatIssue).join("; ")}`);
-    if (rejects.length > LISTED) lines.push(`  … and ${rejects.length - LISTED} more records`);
     super(
-      "validation",
-      `${rejects.length} of ${total} ${typeName} records are invalid; nothing was written:\n${lines.join("\n")}`,
+      "records_rejected",
+      `${rejects.length} of ${total} ${typeName} records are invalid; nothing was written`,
+      rejects.flatMap((r) =>
+        r.issues.map((issue): RecordIssue => ({ ...issue, path: batchPath(r.index, issue.path) })),
+      ),
+      {
+        lines: true,
+        max: LISTED,
+        noun: "records",
+        items: rejects.map((r) => listProblems(`record #${r.index}`, r.issues.map(formatIssue))),
+      },
     );
+    this.typeName = typeName;
     this.rejects = rejects;
   }
 }
@@ -34,8 +51,8 @@ export class TableSchemaMismatchError extends LakehouseError {
 
   constructor(typeName: string, table: string, differences: readonly string[]) {
     super(
-      "schema_mismatch",
-      `table ${table} does not match the ${typeName} contract:\n${differences.map((d) => `  ${d}`).join("\n")}`,
+      "table_schema_mismatch",
+      listProblems(`table ${table} does not match the ${typeName} contract`, differences, { lines: true }),
     );
     this.table = table;
     this.differences = differences;
@@ -99,11 +116,28 @@ export class WriteCancelledError extends CancelledError {
           : "whether the batch was committed is unknown: write it again with the same idempotency key";
     super(`${cause.message}; ${what}`, {
       cause,
-      code: cause.code === "timeout" ? "timeout" : "cancelled",
+      code: isTimeoutError(cause) ? "timeout" : "cancelled",
       settled: true,
     });
     this.committed = outcome.committed;
     this.version = outcome.version;
     this.idempotencyKey = outcome.idempotencyKey;
   }
+}
+
+/** Some records of a batch are invalid; nothing was written (code "records_rejected"). */
+export const isRecordsRejectedError = errorGuard<RecordsRejectedError>("records_rejected");
+
+/** The table's schema differs from the contract's (code "table_schema_mismatch"). */
+export const isTableSchemaMismatchError = errorGuard<TableSchemaMismatchError>("table_schema_mismatch");
+
+/** Delta skipped an idempotent append whose key holds another batch (code "idempotency_conflict"). */
+export const isIdempotencyConflictError = errorGuard<IdempotencyConflictError>("idempotency_conflict");
+
+/**
+ * An aborted write, with what is known of its batch. Its code is its cause's ("cancelled" or "timeout"), so that
+ * `isCancelledError` and `isTimeoutError` hold for it as for any cancellation; the guard also reads the name.
+ */
+export function isWriteCancelledError(value: unknown): value is WriteCancelledError {
+  return isCancelledError(value) && value.name === "WriteCancelledError";
 }

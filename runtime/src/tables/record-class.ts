@@ -7,6 +7,9 @@ export interface RecordClass<T extends object> {
   readonly descriptor: RecordDescriptor;
   /** Instances from an Arrow table of the record's columns. */
   fromArrow(table: Table): T[];
-  /** Every problem with one record (protovalidate rules and column ranges); empty when it is valid. */
+  /**
+   * Every problem with one record (protovalidate rules and column ranges); empty when it is valid. A rule that
+   * cannot be evaluated throws (its `RuleEvaluationError`), and the write fails with it.
+   */
   check?(record: T): readonly RecordIssue[];
 }

@@ -14,14 +14,14 @@ import { Table } from "apache-arrow";
 import {
   type CancelledError,
   InvalidArgumentError,
+  isCancelledError,
   isDeltaConflictError,
-  isLakehouseError,
   isSparkError,
 } from "../errors.js";
 import { toArrow } from "../records/arrow-encode.js";
 import { arrowSchema } from "../records/arrow-schema.js";
 import type { FieldDescriptor, RecordDescriptor } from "../records/descriptor.js";
-import { RecordEncodeError, type RecordIssue } from "../records/errors.js";
+import { isRecordEncodeError, type RecordIssue } from "../records/errors.js";
 import { newIngestId } from "../records/ingest-id.js";
 import { toParquet } from "../records/parquet-write.js";
 import { quoteIdentifier } from "../records/sql-text.js";
@@ -34,6 +34,7 @@ import { escapeGlob, findCommit, recordedTxnVersion } from "./delta-log.js";
 import {
   IdempotencyConflictError,
   type IdempotencyKey,
+  isWriteCancelledError,
   RecordsRejectedError,
   type RejectedRecord,
   TableSchemaMismatchError,
@@ -599,7 +600,7 @@ export class RecordTable<T extends object> {
     // Aborted before its append was sent (while uploading, waiting for its turn, recovering its version): nothing
     // of the batch can be in the table. Once sent, the append's own handler below says what happened.
     const notSent = (error: unknown): never => {
-      if (isCancellation(error) && !(error instanceof WriteCancelledError)) {
+      if (isCancelledError(error) && !isWriteCancelledError(error)) {
         throw new WriteCancelledError(error, { committed: false });
       }
       throw error;
@@ -638,7 +639,7 @@ export class RecordTable<T extends object> {
           if (state.recorded === undefined || state.recorded < version) state.recorded = version;
           return { inserted, rejected, version: commit.version, idempotencyKey: key, alreadyCommitted: false };
         } catch (error) {
-          if (isCancellation(error)) throw await this.#cancelled(error, sent, state, key, sha256);
+          if (isCancelledError(error)) throw await this.#cancelled(error, sent, state, key, sha256);
           await this.#beforeRepeat("append", error, options.budget);
           // Run again from the upload when the server lost the session (and the data with it).
           if (isSparkError(error) && error.errorClass === "INVALID_HANDLE.SESSION_CHANGED") df = undefined;
@@ -737,12 +738,8 @@ export class RecordTable<T extends object> {
     try {
       encoded = toArrow(this.descriptor, records);
     } catch (error) {
-      if (!(error instanceof RecordEncodeError)) throw error;
-      for (const issue of error.issues) {
-        const match = /^\[(\d+)\]\.?(.*)$/.exec(issue.path);
-        const index = match ? Number(match[1]) : 0;
-        add(index, [{ ...issue, path: match?.[2] ?? issue.path }]);
-      }
+      if (!isRecordEncodeError(error) || error.rejects === undefined) throw error;
+      for (const { index, issues } of error.rejects) add(index, issues);
     }
     const rejected = [...issuesByIndex.entries()]
       .sort(([a], [b]) => a - b)
@@ -751,10 +748,6 @@ export class RecordTable<T extends object> {
     const valid = records.filter((_, i) => !issuesByIndex.has(i));
     return { valid, rejected };
   }
-}
-
-function isCancellation(error: unknown): error is CancelledError {
-  return isLakehouseError(error) && (error.code === "cancelled" || error.code === "timeout");
 }
 
 function checkAppId(appId: unknown): void {

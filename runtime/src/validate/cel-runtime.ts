@@ -19,6 +19,7 @@ import {
 import { strings } from "@bufbuild/cel/ext";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { RE2JS } from "@bufbuild/re2";
+import { errorGuard } from "../errors.js";
 import type { FieldType } from "../records/descriptor.js";
 import { toCel } from "./cel-value.js";
 import { RuleEvaluationError } from "./evaluation-error.js";
@@ -31,10 +32,13 @@ export class CelRuntimeError extends RuleEvaluationError {
   readonly expression: string;
 
   constructor(expression: string, message: string, options?: { cause?: unknown }) {
-    super(`CEL expression ${JSON.stringify(expression)} failed: ${message}`, options);
+    super(`CEL expression ${JSON.stringify(expression)} failed: ${message}`, { ...options, code: "cel_runtime" });
     this.expression = expression;
   }
 }
+
+/** A CEL rule that failed to evaluate (code "cel_runtime"). */
+export const isCelRuntimeError = errorGuard<CelRuntimeError>("cel_runtime");
 
 /** A CEL rule as the generated code declares it. */
 export interface CelRuleSpec {

@@ -2,10 +2,16 @@
  * Validation of records by protovalidate's rules, compiled into generated record classes: the violation model,
  * `ValidationError`, the Standard Schema adapter, and the helpers generated validators call.
  */
-export { CelRule, type CelRuleSpec, CelRuntimeError, celRule } from "./cel-runtime.js";
+export { CelRule, type CelRuleSpec, CelRuntimeError, celRule, isCelRuntimeError } from "./cel-runtime.js";
 export { recordToCel, toCel } from "./cel-value.js";
-export { assertNoViolations, ValidationError, type ValidationResult, validationResult } from "./error.js";
-export { RuleEvaluationError } from "./evaluation-error.js";
+export {
+  assertNoViolations,
+  isValidationError,
+  ValidationError,
+  type ValidationResult,
+  validationResult,
+} from "./error.js";
+export { isRuleEvaluationError, RuleEvaluationError } from "./evaluation-error.js";
 export {
   isAddress,
   isEmail,
@@ -23,7 +29,7 @@ export {
   isUriRef,
   isUuid,
 } from "./formats.js";
-export { InvalidRulesError } from "./invalid-rules.js";
+export { InvalidRulesError, isInvalidRulesError } from "./invalid-rules.js";
 export {
   allUnique,
   anyTypeUrl,

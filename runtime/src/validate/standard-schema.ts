@@ -32,7 +32,13 @@ export function standardSchema<Input, T>(
       } catch (e) {
         return { issues: [{ message: e instanceof Error ? e.message : String(e), path: [] }] };
       }
-      const violations = check(record);
+      let violations: readonly Violation[];
+      try {
+        violations = check(record);
+      } catch (e) {
+        // A rule that cannot be evaluated: one issue, as protovalidate-es's adapter reports `{ kind: "error" }`.
+        return { issues: [{ message: e instanceof Error ? e.message : String(e), path: [] }] };
+      }
       if (violations.length === 0) return { value: record };
       return { issues: violations.map((v) => ({ message: v.message, path: pathSegments(v.path) })) };
     },

@@ -64,7 +64,8 @@ export class Violations {
 
   /**
    * The violations of `record`, checked by a generated `checkAt` from the root (`at` = ""); without `failFast`
-   * there is nothing to unwind, so no try/catch and no closure on the way.
+   * there is nothing to unwind, so no try/catch and no closure on the way. A rule that cannot be evaluated throws
+   * its `RuleEvaluationError` through: it is no violation (`validationResult` makes it `{ kind: "error" }`).
    */
   static collect<R>(
     options: ValidateOptions | undefined,

@@ -319,6 +319,7 @@ export class BasicTestRecord {
 
   /**
    * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
+   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
    */
   static check(record: BasicTestRecord, options?: ValidateOptions): Violation[] {
     return Violations.collect(options, BasicTestRecord.checkAt, record);
@@ -335,22 +336,25 @@ export class BasicTestRecord {
   }
 
   /**
-   * Validates this record: `{ kind: "valid" }` or `{ kind: "invalid", error }`; never throws.
+   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
+   * rule cannot be evaluated; never throws.
    */
   validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("lakehouse.test.v1.BasicTestRecord", BasicTestRecord.check(this, options));
+    return validationResult("lakehouse.test.v1.BasicTestRecord", () => BasicTestRecord.check(this, options));
   }
 
   /**
-   * Validates a record (or an init object, made into a `BasicTestRecord` first); never throws for invalid data.
+   * Validates a record (or an init object, made into a `BasicTestRecord` first), as `validate()` does; never throws for
+   * invalid data or a rule that cannot be evaluated.
    */
   static validate(value: BasicTestRecord | BasicTestRecordInit, options?: ValidateOptions): ValidationResult {
     const record = value instanceof BasicTestRecord ? value : new BasicTestRecord(value);
-    return validationResult("lakehouse.test.v1.BasicTestRecord", BasicTestRecord.check(record, options));
+    return validationResult("lakehouse.test.v1.BasicTestRecord", () => BasicTestRecord.check(record, options));
   }
 
   /**
-   * @throws the runtime's ValidationError, listing every violation
+   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
+   * evaluated
    */
   static assertValid(record: BasicTestRecord): void {
     assertNoViolations("lakehouse.test.v1.BasicTestRecord", BasicTestRecord.check(record));

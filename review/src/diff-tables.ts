@@ -4,10 +4,11 @@
  * comment, sensitivity and rules. A field inside the records of a list or a map has Delta's path for it:
  * `lines.element.sku`, `stock.value.count`.
  */
+import { type SparkType, type StructField, sparkTypeSql } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
 import { type Change, change } from "./changes.js";
-import { ruleChange } from "./rules.js";
+import { ruleChange } from "./rule-change.js";
 import { type ColumnSnapshot, type ContractSnapshot, pathKey, type TableSnapshot } from "./snapshot.js";
-import { isDeltaWidening, type SparkType, type StructField, sparkTypeSql, typeShape } from "./spark-type.js";
+import { isDeltaWidening, typeShape } from "./type-compare.js";
 
 export function diffTables(before: ContractSnapshot, after: ContractSnapshot): Change[] {
   const changes: Change[] = [];

@@ -5,9 +5,8 @@
  * checked where the message is present: `s.f` inside a struct, `exists(lines, e -> …)` for the records of a list,
  * `exists(map_values(m), v -> …)` for those of a map.
  */
+import { quoteIdentifier, type SparkType, sqlString } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
 import { lambdaName, type Step } from "./nested-sql.js";
-import type { SparkType } from "./spark-type.js";
-import { quoteIdentifier, sqlString } from "./spark-type.js";
 
 /**
  * The predicate that is true for a row violating `rule` on the column or nested field reached by `steps` (of the

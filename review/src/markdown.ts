@@ -2,7 +2,7 @@
  * The review as a pull-request comment (Markdown) and as JSON: changes grouped by severity, the migration SQL per
  * table (rewrites marked), and the catalogue diff when both versions' docs are given.
  */
-import { contractsMarkdown } from "../emit/docs.js";
+import { contractsMarkdown } from "@lakehouse-contracts/protoc-gen-lakehouse";
 import { type Change, SEVERITIES, type Severity } from "./changes.js";
 import type { ReviewReport } from "./review.js";
 

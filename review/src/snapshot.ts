@@ -3,15 +3,23 @@
  * columns as the plugin's record model maps them (names, Spark types, nullability, keys, partitioning, clustering,
  * comments, sensitivity, rules), and the registry itself for the wire-level comparison.
  */
-import { type DescFile, type DescMessage, type FileRegistry, hasOption } from "@bufbuild/protobuf";
-import { zeroEnumValue } from "../emit/types.js";
-import { formatProblem, type Problem } from "../errors.js";
-import { table as tableOption } from "../gen/lakehouse/v1/options_pb.js";
-import type { ColumnType } from "../mapping/column-type.js";
-import { buildRecord, type ColumnModel, messagesOf } from "../model/record.js";
+import type { DescFile, DescMessage, FileRegistry } from "@bufbuild/protobuf";
+import {
+  buildRecord,
+  type ColumnModel,
+  type ColumnType,
+  fieldRuleEntries,
+  formatProblem,
+  isTableMessage,
+  messagesOf,
+  type Problem,
+  type RuleEntries,
+  type SparkType,
+  sparkTypeOf,
+  sqlString,
+  zeroEnumValue,
+} from "@lakehouse-contracts/protoc-gen-lakehouse/model";
 import { ReviewError } from "./errors.js";
-import { fieldRuleEntries, type RuleEntries } from "./rules.js";
-import { type SparkType, sparkTypeOf, sqlString } from "./spark-type.js";
 import { defaultLiteral } from "./table-sql.js";
 
 export interface ColumnSnapshot {
@@ -69,7 +77,7 @@ export function snapshotContracts(registry: FileRegistry, label: string): Contra
   const tables = new Map<string, TableSnapshot>();
   for (const file of files) {
     for (const message of messagesOf(file)) {
-      if (!hasOption(message, tableOption)) continue;
+      if (!isTableMessage(message)) continue;
       tables.set(message.typeName, snapshotTable(message, problems));
     }
   }

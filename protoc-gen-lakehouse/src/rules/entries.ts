@@ -1,7 +1,7 @@
 /**
  * A field's protovalidate rules as flat `path → value` entries (`string.min_len → 3`, `required → true`), read from
- * the `(buf.validate.field)` option, so two contract versions can be compared rule by rule and a rule can be said
- * in words. Values are their proto3 JSON text.
+ * the `(buf.validate.field)` option, so that a rule can be said in words (the catalogue, emit/docs.ts) and two
+ * contract versions can be compared rule by rule (@lakehouse-contracts/review). Values are their proto3 JSON text.
  */
 import { type DescField, type DescOneof, getOption, hasOption, toJson } from "@bufbuild/protobuf";
 import { FieldRulesSchema, field as fieldRules, oneof as oneofRules } from "../gen/buf/validate/validate_pb.js";
@@ -28,29 +28,6 @@ function flatten(json: unknown, prefix: string, out: Map<string, string>): void 
     return;
   }
   if (prefix !== "") out.set(prefix, JSON.stringify(json));
-}
-
-export type RuleChange = "tightened" | "relaxed";
-
-const LOWER_BOUNDS = /(^|\.)(min_len|min_bytes|min_items|min_pairs|gt|gte)$/;
-const UPPER_BOUNDS = /(^|\.)(max_len|max_bytes|max_items|max_pairs|lt|lte)$/;
-
-/**
- * How a rule changed between versions: a new rule, or a bound moved inward, is `tightened` (rows written under the
- * old contract may violate it); a removed rule or a bound moved outward is `relaxed`. Any other change of value
- * (a new pattern, another `in` list) counts as tightened: review cannot prove it admits every old value.
- */
-export function ruleChange(path: string, before: string | undefined, after: string | undefined): RuleChange {
-  if (after === undefined) return "relaxed";
-  if (before === undefined) return after === "false" ? "relaxed" : "tightened";
-  const a = Number(JSON.parse(before));
-  const b = Number(JSON.parse(after));
-  if (Number.isFinite(a) && Number.isFinite(b)) {
-    if (LOWER_BOUNDS.test(path)) return b > a ? "tightened" : "relaxed";
-    if (UPPER_BOUNDS.test(path)) return b < a ? "tightened" : "relaxed";
-  }
-  if (before === "true" && after === "false") return "relaxed";
-  return "tightened";
 }
 
 const WORDS: Readonly<Record<string, (v: string) => string>> = {

@@ -1,11 +1,13 @@
 /**
- * The Spark (Delta) type of a column as review compares it: a structured twin of the runtime's DDL types
- * (runtime/src/records/spark-schema.ts), built from the plugin's ColumnType so the plugin needs no runtime.
- * Nested struct fields are always nullable in the table (Delta checks a nested NOT NULL even under a NULL struct).
+ * The Spark (Delta) type of a column as the catalogue (emit/docs.ts) prints it and contract review
+ * (@lakehouse-contracts/review) compares it: a structured twin of the runtime's DDL types
+ * (runtime/src/records/spark-schema.ts), built from the plugin's ColumnType so the plugin needs no runtime, with the
+ * SQL quoting its DDL uses (a twin of runtime/src/records/sql-text.ts). Nested struct fields are always nullable in
+ * the table (Delta checks a nested NOT NULL even under a NULL struct).
  */
-import type { ColumnType, ScalarKind } from "../mapping/column-type.js";
 import { buildRecord } from "../model/record.js";
-import { fieldRuleEntries, type RuleEntries } from "./rules.js";
+import { fieldRuleEntries, type RuleEntries } from "../rules/entries.js";
+import type { ColumnType, ScalarKind } from "./column-type.js";
 
 export type AtomicName = "INT" | "BIGINT" | "FLOAT" | "DOUBLE" | "BOOLEAN" | "STRING" | "BINARY" | "TIMESTAMP" | "DATE";
 
@@ -124,46 +126,6 @@ export function sparkTypeSql(type: SparkType): string {
         )
         .join(", ")}>`;
   }
-}
-
-/** The type's shape without names and comments, for "same type?" comparisons. */
-export function typeShape(type: SparkType): string {
-  switch (type.kind) {
-    case "atomic":
-    case "decimal":
-      return sparkTypeSql(type);
-    case "array":
-      return `ARRAY<${typeShape(type.element)}>`;
-    case "map":
-      return `MAP<${typeShape(type.key)}, ${typeShape(type.value)}>`;
-    case "struct":
-      return `STRUCT<${type.fields.map((f) => `${f.name}: ${typeShape(f.type)}`).join(", ")}>`;
-  }
-}
-
-/**
- * Whether Delta's type widening (`delta.enableTypeWidening`) changes `from` to `to` in place with
- * `ALTER COLUMN … TYPE`: INT → BIGINT/DOUBLE, FLOAT → DOUBLE, INT/BIGINT → DECIMAL with enough integer digits,
- * DECIMAL(p, s) → DECIMAL(p + k, s + j) with k ≥ j (all checked against Delta 4.4 in
- * test/integration/review-migrations.test.ts). https://docs.delta.io/latest/delta-type-widening.html
- */
-export function isDeltaWidening(from: SparkType, to: SparkType): boolean {
-  if (from.kind === "atomic" && to.kind === "atomic") {
-    const allowed: Partial<Record<AtomicName, readonly AtomicName[]>> = {
-      INT: ["BIGINT", "DOUBLE"],
-      FLOAT: ["DOUBLE"],
-      DATE: [],
-    };
-    return allowed[from.name]?.includes(to.name) ?? false;
-  }
-  if (from.kind === "atomic" && to.kind === "decimal") {
-    const digits = from.name === "INT" ? 10 : from.name === "BIGINT" ? 20 : undefined;
-    return digits !== undefined && to.precision - to.scale >= digits;
-  }
-  if (from.kind === "decimal" && to.kind === "decimal") {
-    return to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale;
-  }
-  return false;
 }
 
 /** `` `a``b` `` for the identifier ``a`b``: backquotes doubled, as Spark's parser expects (like the runtime's). */

@@ -2,8 +2,13 @@
  * SQL text for a table snapshot: where the table is (`TableTarget`), its column list and its CREATE TABLE, written
  * like the runtime's `createTableSql` (runtime/src/records/table-sql.ts) so a migrated table matches a new one.
  */
+import {
+  quoteIdentifier,
+  type SparkType,
+  sparkTypeSql,
+  sqlString,
+} from "@lakehouse-contracts/protoc-gen-lakehouse/model";
 import type { ColumnSnapshot, TableSnapshot } from "./snapshot.js";
-import { quoteIdentifier, type SparkType, sparkTypeSql, sqlString } from "./spark-type.js";
 
 /** How review addresses a table in SQL: by its contract name, or as a path-based Delta table under a prefix. */
 export type TableTarget = (table: TableSnapshot) => string;

@@ -6,7 +6,7 @@
  * cardinality or oneof; an enum value removed, renumbered or renamed.
  */
 import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
-import { messagesOf } from "../model/record.js";
+import { messagesOf } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
 import { type Change, change } from "./changes.js";
 import type { ContractSnapshot } from "./snapshot.js";
 

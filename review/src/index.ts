@@ -1,10 +1,11 @@
 /**
- * `@lakehouse-contracts/protoc-gen-lakehouse/review`: contract review for pull requests. Diffs two contract versions,
- * classifies every change for the lakehouse (safe, needs migration, breaking), plans the Delta migration SQL and
- * prints the result as Markdown or JSON. The `lakehouse review` command of the runtime's CLI is built on it.
+ * `@lakehouse-contracts/review`: contract review for pull requests. Diffs two contract versions, classifies every
+ * change for the lakehouse (safe, needs migration, breaking), plans the Delta migration SQL and prints the result as
+ * Markdown or JSON. Built on the plugin's model (`@lakehouse-contracts/protoc-gen-lakehouse/model`), so a contract is
+ * reviewed exactly as `buf generate` maps it. The `lakehouse review` command of the runtime's CLI is built on it.
  */
 
-export { contractsMarkdown } from "../emit/docs.js";
+export { type SparkType, sparkTypeSql } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
 export { type Change, type ChangeKind, isWireChange, SEVERITIES, SEVERITY, type Severity } from "./changes.js";
 export {
   type BuildOptions,
@@ -18,5 +19,4 @@ export { lineDiff, type MarkdownOptions, reviewDocs, reviewJson, reviewMarkdown 
 export { type MigrationStatement, planMigrations, type StatementPurpose, type TableMigration } from "./migration.js";
 export { exitCodeOf, type ReviewOptions, type ReviewReport, reviewContracts } from "./review.js";
 export type { ColumnSnapshot, ContractSnapshot, TableSnapshot } from "./snapshot.js";
-export { type SparkType, sparkTypeSql } from "./spark-type.js";
 export { byContractName, type TableTarget, underLocation } from "./table-sql.js";

@@ -16,12 +16,18 @@
  *    clone takes that table's schema (NOT NULLs and column comments kept) and partitioning or clustering, and no data
  *    files, since it has none; it keeps the target's own table comment, so a changed one is set after it.
  */
+import {
+  quoteIdentifier,
+  type SparkType,
+  sparkTypeSql,
+  sqlString,
+} from "@lakehouse-contracts/protoc-gen-lakehouse/model";
 import type { Change, ChangeKind } from "./changes.js";
 import { type Fill, fieldPrefixLength, filled, lambdaName, stepsOf, throughCollection } from "./nested-sql.js";
 import { violationPredicateAt } from "./rule-checks.js";
 import { type ContractSnapshot, pathKey, type TableSnapshot } from "./snapshot.js";
-import { quoteIdentifier, type SparkType, sparkTypeSql, sqlString, typeShape } from "./spark-type.js";
 import { columnPath, createTableSql, type TableTarget } from "./table-sql.js";
+import { typeShape } from "./type-compare.js";
 
 export type StatementPurpose =
   /** A query whose first column (violations) must be 0 before anything else runs. */

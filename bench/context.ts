@@ -5,6 +5,8 @@ import type { BenchConfig } from "./config.js";
 export interface BenchContext {
   readonly config: BenchConfig;
   readonly remote: string;
+  /** The pid of the server's JVM when it is the project's local server (for its heap), else undefined. */
+  readonly serverPid?: number | undefined;
   readonly spark: SparkSession;
   /** Folder for this run's Delta tables (the server must see it: the server is local to this machine). */
   readonly tableDir: string;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--out DIR] [--only insert,read,…] [--max-rows N] [--stream-rows N]
+ * `npm run bench [-- --quick] [--out DIR] [--only insert,read,ingest,…] [--max-rows N] [--stream-rows N]
  * [--basic-sizes 1000,10000] [--order-sizes 1000] [--keep-tables]`: measure ours against what users
  * would use instead, on the same server, data and machine, in the same run; print and save a Markdown table, a JSON
  * file and an SVG chart (default bench/results/latest.{md,json} and throughput.svg).
@@ -17,6 +17,7 @@ import type { BenchContext } from "./context.js";
 import { encodeSection } from "./encode.js";
 import { environment } from "./environment.js";
 import { generateSection } from "./generate.js";
+import { ingestSection } from "./ingest.js";
 import { insertSection } from "./insert.js";
 import { ensureVenv } from "./python/venv.js";
 import { readSection } from "./read.js";
@@ -31,6 +32,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = 
   validate: validateSection,
   encode: encodeSection,
   generate: generateSection,
+  ingest: ingestSection,
 };
 
 const { values } = parseArgs({
@@ -77,9 +79,10 @@ mkdirSync(tableDir, { recursive: true });
 mkdirSync(outDir, { recursive: true });
 
 const started = Date.now();
-// Only insert and read talk to Spark (and to pyspark); validate, encode and generate run in this process.
-const needsServer = only.some((s) => s === "insert" || s === "read");
-const python = needsServer ? ensureVenv(log) : undefined;
+// Insert, read and ingest talk to Spark (insert and read to pyspark too); validate, encode and generate run here.
+const needsServer = only.some((s) => s === "insert" || s === "read" || s === "ingest");
+const needsPython = only.some((s) => s === "insert" || s === "read");
+const python = needsPython ? ensureVenv(log) : undefined;
 const server = needsServer ? await acquireServer(log) : undefined;
 const session = server ? await SparkSession.connect(server.remote) : undefined;
 let failed = false;
@@ -91,6 +94,7 @@ try {
   const ctx: BenchContext = {
     config,
     remote: server?.remote ?? "",
+    serverPid: server?.pid,
     get spark() {
       if (session === undefined) throw new Error("this section needs a Spark server, and none was started");
       return session;

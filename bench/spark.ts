@@ -9,6 +9,8 @@ export interface BenchServer {
   readonly sparkVersion: string;
   /** The Delta version of the project's server; for a foreign server, what its pins say (reported as such). */
   readonly deltaVersion: string;
+  /** The local server's JVM; undefined for a server SPARK_REMOTE names. */
+  readonly pid?: number | undefined;
   release(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function acquireServer(log: (line: string) => void): Promise<BenchS
     remote: server.remote,
     sparkVersion: server.version,
     deltaVersion: DELTA_VERSION,
+    pid: server.pid,
     release: async () => {
       if (server.started) await stop(server.name, log);
     },

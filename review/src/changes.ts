@@ -2,7 +2,7 @@
  * What review reports: one `Change` per difference between two contract versions, with its kind, its severity for
  * the lakehouse, and what the DDL generator needs. Severity is a function of the kind (`SEVERITY`), in one table.
  */
-import type { SparkType } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
+import type { SparkType } from "@lakehouse-contracts/schema";
 
 export type Severity = "safe" | "needs-migration" | "breaking";
 

@@ -4,10 +4,10 @@
  * comment, sensitivity and rules. A field inside the records of a list or a map has Delta's path for it:
  * `lines.element.sku`, `stock.value.count`.
  */
-import { type SparkType, type StructField, sparkTypeSql } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
+import { type SparkType, sparkTypeSql } from "@lakehouse-contracts/schema";
 import { type Change, change } from "./changes.js";
 import { ruleChange } from "./rule-change.js";
-import { type ColumnSnapshot, type ContractSnapshot, pathKey, type TableSnapshot } from "./snapshot.js";
+import { type ColumnSnapshot, type ContractSnapshot, pathKey, structFieldKey, type TableSnapshot } from "./snapshot.js";
 import { isDeltaWidening, typeShape } from "./type-compare.js";
 
 export function diffTables(before: ContractSnapshot, after: ContractSnapshot): Change[] {
@@ -50,7 +50,14 @@ function diffTable(before: TableSnapshot, after: TableSnapshot): Change[] {
       }),
     );
   }
-  out.push(...diffColumns({ subject, table: name, defaults: after.defaults }, before.columns, after.columns));
+  const scope = {
+    subject,
+    table: name,
+    defaults: after.defaults,
+    before: before.nestedRules,
+    after: after.nestedRules,
+  };
+  out.push(...diffColumns(scope, before.columns, after.columns));
   const keyChange = (kind: "primary-key-changed" | "partitioning-changed" | "clustering-changed", what: string) => {
     const key =
       kind === "primary-key-changed" ? "primaryKey" : kind === "partitioning-changed" ? "partitionBy" : "clusterBy";
@@ -84,15 +91,23 @@ interface Node {
 }
 
 /** The fields of a struct (also of the records of a list or a map) as nodes, with their rules. */
-function structNodes(fields: readonly StructField[]): Node[] {
-  return fields.map((f) => ({ ...f, column: f.name, nullable: true }));
+function structNodes(struct: Extract<SparkType, { kind: "struct" }>, rules: TableSnapshot["nestedRules"]): Node[] {
+  return struct.fields.map((f) => {
+    const entries = rules.get(structFieldKey(struct.typeName, f.number));
+    return { ...f, column: f.name, nullable: true, ...(entries === undefined ? {} : { rules: entries }) };
+  });
 }
 
-/** What the column walk needs of the new table: its message, its name for texts, its record defaults. */
+/**
+ * What the column walk needs of the tables: the new one's message, its name for texts, its record defaults; the
+ * rules of the nested records' fields of both.
+ */
 interface Scope {
   readonly subject: string;
   readonly table: string;
   readonly defaults: TableSnapshot["defaults"];
+  readonly before: TableSnapshot["nestedRules"];
+  readonly after: TableSnapshot["nestedRules"];
 }
 
 function diffColumns(
@@ -204,7 +219,7 @@ function container(parent: readonly string[]): string {
 function diffType(scope: Scope, old: SparkType, next: SparkType, path: readonly string[]): Change[] {
   const { subject, table } = scope;
   if (old.kind === "struct" && next.kind === "struct") {
-    return diffColumns(scope, structNodes(old.fields), structNodes(next.fields), path);
+    return diffColumns(scope, structNodes(old, scope.before), structNodes(next, scope.after), path);
   }
   if (old.kind === "array" && next.kind === "array") {
     return diffType(scope, old.element, next.element, [...path, "element"]);

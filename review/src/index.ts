@@ -2,10 +2,12 @@
  * `@lakehouse-contracts/review`: contract review for pull requests. Diffs two contract versions, classifies every
  * change for the lakehouse (safe, needs migration, breaking), plans the Delta migration SQL and prints the result as
  * Markdown or JSON. Built on the plugin's model (`@lakehouse-contracts/protoc-gen-lakehouse/model`), so a contract is
- * reviewed exactly as `buf generate` maps it. The `lakehouse review` command of the runtime's CLI is built on it.
+ * reviewed exactly as `buf generate` maps it, and on the type model the runtime uses (`@lakehouse-contracts/schema`:
+ * Spark types, DDL, quoting), so migrated tables match the ones it creates. The `lakehouse review` command of the
+ * runtime's CLI is built on it.
  */
 
-export { type SparkType, sparkTypeSql } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
+export { type SparkType, sparkTypeSql } from "@lakehouse-contracts/schema";
 export { type Change, type ChangeKind, isWireChange, SEVERITIES, SEVERITY, type Severity } from "./changes.js";
 export {
   type BuildOptions,

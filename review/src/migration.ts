@@ -16,12 +16,7 @@
  *    clone takes that table's schema (NOT NULLs and column comments kept) and partitioning or clustering, and no data
  *    files, since it has none; it keeps the target's own table comment, so a changed one is set after it.
  */
-import {
-  quoteIdentifier,
-  type SparkType,
-  sparkTypeSql,
-  sqlString,
-} from "@lakehouse-contracts/protoc-gen-lakehouse/model";
+import { quoteIdentifier, type SparkType, sparkTypeSql, sqlString } from "@lakehouse-contracts/schema";
 import type { Change, ChangeKind } from "./changes.js";
 import { type Fill, fieldPrefixLength, filled, lambdaName, stepsOf, throughCollection } from "./nested-sql.js";
 import { violationPredicateAt } from "./rule-checks.js";

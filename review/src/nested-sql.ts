@@ -5,7 +5,7 @@
  * higher-order functions instead: `transform` and `transform_values` to rebuild the records (an array of structs
  * cannot be CAST to one with more fields).
  */
-import { quoteIdentifier, type SparkType, sqlString } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
+import { quoteIdentifier, type SparkType, sqlString } from "@lakehouse-contracts/schema";
 import type { TableSnapshot } from "./snapshot.js";
 
 /** A part of a column path: a column or struct field, a list's elements, a map's values; with its type. */

@@ -5,7 +5,7 @@
  * checked where the message is present: `s.f` inside a struct, `exists(lines, e -> …)` for the records of a list,
  * `exists(map_values(m), v -> …)` for those of a map.
  */
-import { quoteIdentifier, type SparkType, sqlString } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
+import { quoteIdentifier, type SparkType, sqlString } from "@lakehouse-contracts/schema";
 import { lambdaName, type Step } from "./nested-sql.js";
 
 /**

@@ -1,7 +1,8 @@
 /**
  * One contract version as review sees it: every table (a message with the `(lakehouse.v1.table)` option) with its
- * columns as the plugin's record model maps them (names, Spark types, nullability, keys, partitioning, clustering,
- * comments, sensitivity, rules), and the registry itself for the wire-level comparison.
+ * columns as the plugin's record model maps them and the schema package types them (names, Spark types,
+ * nullability, keys, partitioning, clustering, comments, sensitivity, rules), and the registry itself for the
+ * wire-level comparison.
  */
 import type { DescFile, DescMessage, FileRegistry } from "@bufbuild/protobuf";
 import {
@@ -14,37 +15,32 @@ import {
   messagesOf,
   type Problem,
   type RuleEntries,
+  recordColumns,
+} from "@lakehouse-contracts/protoc-gen-lakehouse/model";
+import {
+  type ColumnDescriptor,
   type SparkType,
   sparkTypeOf,
   sqlString,
+  type TableDescriptor,
   zeroEnumValue,
-} from "@lakehouse-contracts/protoc-gen-lakehouse/model";
+} from "@lakehouse-contracts/schema";
 import { ReviewError } from "./errors.js";
 import { defaultLiteral } from "./table-sql.js";
 
-export interface ColumnSnapshot {
-  /** The proto field number: a column's identity across versions. */
-  readonly number: number;
+/** A column: the schema's column with its Spark type resolved, its proto field's name and its rules. */
+export interface ColumnSnapshot extends Pick<ColumnDescriptor, "number" | "column" | "nullable" | "comment"> {
   readonly fieldName: string;
-  readonly column: string;
   readonly type: SparkType;
-  readonly nullable: boolean;
-  readonly comment?: string;
   readonly sensitive: boolean;
   readonly rules: RuleEntries;
 }
 
-export interface TableSnapshot {
+/** A table: the schema's table descriptor, with its message, file, columns and what review needs besides. */
+export interface TableSnapshot extends TableDescriptor {
   /** The message's full name: a table's identity across versions. */
   readonly typeName: string;
   readonly file: string;
-  readonly name: string;
-  readonly catalog?: string;
-  readonly schema?: string;
-  readonly primaryKey: readonly string[];
-  readonly partitionBy: readonly string[];
-  readonly clusterBy: readonly string[];
-  readonly comment?: string;
   readonly columns: readonly ColumnSnapshot[];
   /**
    * The proto3 default, as a SQL literal, of every column and nested struct field the record always holds (a scalar
@@ -54,6 +50,11 @@ export interface TableSnapshot {
    * refuses to read a NULL there: rows written before such a field existed need this value.
    */
   readonly defaults: ReadonlyMap<string, string>;
+  /**
+   * The rules of the fields of the nested records (the struct types of `columns`, also inside lists and maps), keyed
+   * by `structFieldKey` of the record's full name and the field's number; fields without rules are left out.
+   */
+  readonly nestedRules: ReadonlyMap<string, RuleEntries>;
 }
 
 export interface ContractSnapshot {
@@ -97,25 +98,45 @@ function snapshotTable(message: DescMessage, problems: Problem[]): TableSnapshot
   return {
     typeName: message.typeName,
     file: `${message.file.name}.proto`,
-    name: table.name,
-    ...(table.catalog === undefined ? {} : { catalog: table.catalog }),
-    ...(table.schema === undefined ? {} : { schema: table.schema }),
-    primaryKey: table.primaryKey,
-    partitionBy: table.partitionBy,
-    clusterBy: table.clusterBy,
-    ...(table.comment === undefined ? {} : { comment: table.comment }),
+    ...table,
     columns: record.columns.map((c) => ({
-      number: c.field.number,
+      number: c.number,
       fieldName: c.field.name,
       column: c.column,
-      type: sparkTypeOf(c.type),
+      type: sparkTypeOf(c.type, recordColumns, c.nullable),
       nullable: c.nullable,
       ...(c.comment === undefined ? {} : { comment: c.comment }),
       sensitive: c.sensitive,
       rules: fieldRuleEntries(c.field),
     })),
     defaults: recordDefaults(record.columns),
+    nestedRules: nestedRules(record.columns),
   };
+}
+
+/** The key of a nested record's field in `TableSnapshot.nestedRules`. */
+export function structFieldKey(typeName: string, number: number): string {
+  return `${typeName}#${number}`;
+}
+
+/** `nestedRules` of a table: the fields of every record its columns reach, each record once. */
+function nestedRules(columns: readonly ColumnModel[]): Map<string, RuleEntries> {
+  const out = new Map<string, RuleEntries>();
+  const seen = new Set<string>();
+  const visit = (type: ColumnType): void => {
+    if (type.kind === "list") visit(type.element);
+    else if (type.kind === "map") visit(type.value);
+    else if (type.kind === "message" && !seen.has(type.record.typeName)) {
+      seen.add(type.record.typeName);
+      for (const c of buildRecord(type.record, []).columns) {
+        const rules = fieldRuleEntries(c.field);
+        if (rules.size > 0) out.set(structFieldKey(type.record.typeName, c.number), rules);
+        visit(c.type);
+      }
+    }
+  };
+  for (const c of columns) visit(c.type);
+  return out;
 }
 
 /** The key of a column path in `TableSnapshot.defaults`. */
@@ -139,12 +160,14 @@ function recordDefaults(
 
 /** The defaults of the fields of a nested record, also of the records in a list (`element`) or a map (`value`). */
 function nestedDefaults(type: ColumnType, path: readonly string[], out: Map<string, string>): void {
-  if (type.kind === "message") recordDefaults(buildRecord(type.message, []).columns, path, out);
+  if (type.kind === "message") recordDefaults(buildRecord(type.record, []).columns, path, out);
   else if (type.kind === "list") nestedDefaults(type.element, [...path, "element"], out);
   else if (type.kind === "map") nestedDefaults(type.value, [...path, "value"], out);
 }
 
 /** proto3's default of a field the record always holds, as a SQL literal (enums by their value numbered 0). */
 function protoDefaultSql(type: ColumnType): string {
-  return type.kind === "enum" && !type.asInt ? sqlString(zeroEnumValue(type.enum)) : defaultLiteral(sparkTypeOf(type));
+  return type.kind === "enum" && !type.asInt
+    ? sqlString(zeroEnumValue(type.enum))
+    : defaultLiteral(sparkTypeOf(type, recordColumns));
 }

@@ -1,9 +1,9 @@
 /**
  * Comparing two Spark types of a column across contract versions: the same type (`typeShape`), and whether Delta
- * changes one into the other in place (`isDeltaWidening`). The types come from the plugin's mapping
+ * changes one into the other in place (`isDeltaWidening`). The types come from the schema package's mapping
  * (`sparkTypeOf`); these decisions are review's, so they live here and not beside that mapping.
  */
-import { type AtomicName, type SparkType, sparkTypeSql } from "@lakehouse-contracts/protoc-gen-lakehouse/model";
+import { type AtomicName, type SparkType, sparkTypeSql } from "@lakehouse-contracts/schema";
 
 /** The type's shape without names and comments, for "same type?" comparisons. */
 export function typeShape(type: SparkType): string {

@@ -57,7 +57,9 @@ export type LakehouseErrorCode =
   | "validation"
   | "rule_evaluation"
   | "cel_runtime"
-  | "invalid_rules";
+  | "invalid_rules"
+  | "queue_full"
+  | "writer_closed";
 
 const BRAND = Symbol.for("@lakehouse-contracts/runtime/LakehouseError");
 

@@ -86,5 +86,15 @@ export {
   type StageResult,
   type UpsertResult,
 } from "./tables/record-table.js";
+export {
+  isWriterClosedError,
+  isWriterQueueFullError,
+  RecordWriter,
+  type RecordWriterOptions,
+  type WriteOptions,
+  type WriteResult,
+  WriterClosedError,
+  WriterQueueFullError,
+} from "./tables/record-writer.js";
 export type { TableLocation } from "./tables/table-target.js";
 export * from "./validate/index.js";

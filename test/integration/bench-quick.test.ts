@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --quick` against the test server: every section must produce figures, no section may fail, and
  * every correctness check must pass (insert: equal row counts and checksums across ours, pyspark-client and the
- * floor; read: row counts; validate: the same verdicts; encode: the same decoded table; generate: output written).
+ * floor; read: row counts; validate: the same verdicts; encode: the same decoded table; generate: output written;
+ * ingest: every acknowledged order in the table once).
  * Keeps the bench harness from rotting. Needs python3.11 (the bench creates its venv under .cache/bench on first use).
  */
 import { spawnSync } from "node:child_process";
@@ -15,7 +16,7 @@ import { repoRoot } from "../../tools/lib/paths.js";
 const out = mkdtempSync(join(tmpdir(), "lakehouse-bench-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-const SECTIONS = ["insert", "read", "validate", "encode", "generate"];
+const SECTIONS = ["insert", "read", "validate", "encode", "generate", "ingest"];
 
 test("the quick bench runs every section with passing row checks", () => {
   const warehouse = inject("sparkWarehouse");

@@ -1,13 +1,14 @@
 /**
- * The packages as a consumer gets them: `npm pack` the runtime and the plugin (contract review, the optional
- * `@lakehouse-contracts/review`, is not part of this scenario), install the tarballs (not workspace links)
+ * The packages as a consumer gets them: `npm pack` the runtime, the plugin and the schema package both depend on
+ * (contract review, the optional `@lakehouse-contracts/review`, is not part of this scenario), install the tarballs
+ * (not workspace links)
  * into a scratch project with its own package.json, buf.yaml and buf.gen.yaml, run `buf generate` with the installed
  * plugin as a local plugin (and its installed `lakehouse/v1/options.proto`), type-check the output and a file that
  * uses it under `tsc --strict`, then run that file. Catches what workspace links hide: `files`, `exports`, `bin`,
  * types and run-time dependencies of the packages. Slow (npm install), so it has a generous timeout.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -70,7 +71,7 @@ beforeAll(() => {
   // prepack runs `tsc -b` in each package, so the tarballs hold a fresh dist/.
   run(
     "npm",
-    ["pack", "-w", "runtime", "-w", "protoc-gen-lakehouse", "--pack-destination", packs, ...npmQuiet],
+    ["pack", "-w", "schema", "-w", "runtime", "-w", "protoc-gen-lakehouse", "--pack-destination", packs, ...npmQuiet],
     repoRoot,
   );
   const tarball = (prefix: string): string => {
@@ -91,6 +92,8 @@ beforeAll(() => {
         dependencies: {
           "@bufbuild/protobuf": pinned("@bufbuild/protobuf"),
           "@lakehouse-contracts/runtime": tarball("lakehouse-contracts-runtime-"),
+          // Not published yet: the runtime's and the plugin's dependency on it is met by this tarball.
+          "@lakehouse-contracts/schema": tarball("lakehouse-contracts-schema-"),
         },
         devDependencies: {
           "@bufbuild/buf": pinned("@bufbuild/buf"),
@@ -172,6 +175,12 @@ test("the packed packages install with their bin, proto folder and types", () =>
   expect(readdirSync(join(project, "node_modules/.bin"))).toContain("protoc-gen-lakehouse");
   const runtime = join(project, "node_modules/@lakehouse-contracts/runtime");
   expect(readdirSync(join(runtime, "dist"))).toEqual(expect.arrayContaining(["index.js", "index.d.ts"]));
+  // One copy of the schema package, shared by the runtime and the plugin (none nested below either).
+  const schema = join(project, "node_modules/@lakehouse-contracts/schema");
+  expect(readdirSync(join(schema, "dist"))).toEqual(expect.arrayContaining(["index.js", "index.d.ts"]));
+  for (const dependent of [plugin, runtime]) {
+    expect(existsSync(join(dependent, "node_modules/@lakehouse-contracts/schema"))).toBe(false);
+  }
 });
 
 test("npx buf generate runs the installed plugin", () => {

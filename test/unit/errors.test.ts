@@ -68,6 +68,8 @@ function instances(r: Runtime): Record<string, LakehouseError> {
     RuleEvaluationError: new r.RuleEvaluationError("value must be valid UTF-8 to apply regexp"),
     CelRuntimeError: new r.CelRuntimeError("this.a / this.b > 0", "division by zero"),
     InvalidRulesError: new r.InvalidRulesError("t.R", ["a: int32 rules on a string field"]),
+    WriterQueueFullError: new r.WriterQueueFullError(10, 10),
+    WriterClosedError: new r.WriterClosedError(),
   };
 }
 

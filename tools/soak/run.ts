@@ -1,4 +1,6 @@
 /**
+ * `npm run soak -- --driver-heap …`: the driver-memory soak instead (see driver-heap.ts).
+ *
  * `npm run soak [-- --quick] [--gb 2] [--batch-size 20000] [--location PATH]`: a large ingest through
  * `RecordTable.insertStream` into the partitioned `shop.v1.Order` Delta table on a Spark cluster, with progress,
  * the client's RSS sampled throughout, and at the end an exact count and checksum per partition against what was
@@ -24,8 +26,21 @@ const { values } = parseArgs({
     "batch-size": { type: "string" },
     location: { type: "string" },
     out: { type: "string" },
+    "driver-heap": { type: "boolean", default: false },
+    commits: { type: "string" },
+    "no-rotate": { type: "boolean", default: false },
   },
 });
+if (values["driver-heap"]) {
+  const { driverHeapSoak } = await import("./driver-heap.js");
+  const ok = await driverHeapSoak({
+    commits: Number(values.commits ?? 500),
+    batchSize: Number(values["batch-size"] ?? 20_000),
+    rotate: !values["no-rotate"],
+    say: (line) => process.stdout.write(`${line}\n`),
+  });
+  process.exit(ok ? 0 : 1);
+}
 const quick = values.quick ?? false;
 const targetBytes = Number(values.gb ?? (quick ? 0.005 : 2)) * 1e9;
 const batchSize = Number(values["batch-size"] ?? (quick ? 2_000 : 20_000));

@@ -1,4 +1,7 @@
-/** The `RecordDescriptor` of a record as a literal: plain data, the contract with the runtime (descriptor.ts). */
+/**
+ * The `RecordDescriptor` of a record as a literal: plain data, the contract with the runtime (the schema package's
+ * descriptor.ts).
+ */
 import type { ColumnType } from "../mapping/column-type.js";
 import type { ColumnModel, RecordModel, TableModel } from "../model/record.js";
 import type { EmitContext } from "./context.js";
@@ -20,7 +23,7 @@ export function fieldTypeLiteral(ctx: EmitContext, type: ColumnType): Literal {
       });
     case "message":
       // A thunk: records may refer to records declared later, in another file, or (outside tables) to themselves.
-      return obj({ kind: str("message"), record: code("() => ", ctx.classOf(type.message), ".descriptor") });
+      return obj({ kind: str("message"), record: code("() => ", ctx.classOf(type.record), ".descriptor") });
     case "timestamp":
     case "date":
     case "duration":
@@ -29,13 +32,6 @@ export function fieldTypeLiteral(ctx: EmitContext, type: ColumnType): Literal {
       return obj({ kind: str("wrapper"), scalar: str(type.scalar) });
     case "json":
       return obj({ kind: str("json"), wellKnown: str(type.wellKnown) });
-    case "fieldMask":
-      // A list of strings to every columnar codec; JSON (one comma-joined string) and CEL read `wellKnown`.
-      return obj({
-        kind: str("list"),
-        element: obj({ kind: str("scalar"), scalar: str("string") }),
-        wellKnown: str("FieldMask"),
-      });
     case "decimal":
       return obj({
         kind: str("decimal"),
@@ -43,7 +39,13 @@ export function fieldTypeLiteral(ctx: EmitContext, type: ColumnType): Literal {
         scale: code(String(type.scale)),
       });
     case "list":
-      return obj({ kind: str("list"), element: fieldTypeLiteral(ctx, type.element) });
+      // A FieldMask is a list of strings to every columnar codec; JSON (one comma-joined string) and CEL read
+      // `wellKnown`.
+      return obj({
+        kind: str("list"),
+        element: fieldTypeLiteral(ctx, type.element),
+        wellKnown: type.wellKnown === undefined ? undefined : str(type.wellKnown),
+      });
     case "map":
       return obj({ kind: str("map"), key: str(type.key), value: fieldTypeLiteral(ctx, type.value) });
   }

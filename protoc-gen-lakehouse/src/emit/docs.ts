@@ -5,10 +5,9 @@
  * golden test covers it like the generated code. Owners are read from comments: a line `Owner: <team>`.
  */
 import type { DescFile, DescMessage } from "@bufbuild/protobuf";
-import { referencedMessage } from "../mapping/column-type.js";
-import { sparkTypeOf, sparkTypeSql } from "../mapping/spark-type.js";
+import { referencedRecord, sparkTypeOf, sparkTypeSql } from "@lakehouse-contracts/schema";
 import { protoComment } from "../model/comments.js";
-import { buildRecord, messagesOf, type RecordModel } from "../model/record.js";
+import { buildRecord, messagesOf, type RecordModel, recordColumns } from "../model/record.js";
 import { fieldRuleEntries, ruleInWords } from "../rules/entries.js";
 import { PLUGIN_VERSION } from "../version.js";
 
@@ -42,7 +41,7 @@ export function contractsMarkdown(files: readonly DescFile[]): string {
   }
   for (const r of records) {
     for (const c of r.columns) {
-      const target = referencedMessage(c.type);
+      const target = referencedRecord(c.type);
       if (target === undefined) continue;
       const many = c.type.kind === "list" || c.type.kind === "map" ? " *" : "";
       lines.push(`  ${nodeId(r.message)} -->|${c.column}${many}| ${nodeId(target)}`);
@@ -80,8 +79,8 @@ function recordSection(r: RecordModel): string[] {
 
 /** The column's Spark type, nested records by name (their own section lists their fields). */
 function typeText(c: RecordModel["columns"][number]): string {
-  const target = referencedMessage(c.type);
-  if (target === undefined) return sparkTypeSql(sparkTypeOf(c.type));
+  const target = referencedRecord(c.type);
+  if (target === undefined) return sparkTypeSql(sparkTypeOf(c.type, recordColumns, c.nullable));
   if (c.type.kind === "list") return `ARRAY<${target.typeName}>`;
   if (c.type.kind === "map") return `MAP<${c.type.key}, ${target.typeName}>`;
   return `STRUCT ${target.typeName}`;

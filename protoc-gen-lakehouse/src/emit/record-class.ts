@@ -4,6 +4,7 @@
  */
 import type { DescOneof } from "@bufbuild/protobuf";
 import type { ImportSymbol, Printable } from "@bufbuild/protoplugin";
+import { isFieldMask } from "@lakehouse-contracts/schema";
 import type { Problem } from "../errors.js";
 import type { ColumnModel, RecordModel } from "../model/record.js";
 import { type EmitContext, localTypeName } from "./context.js";
@@ -171,7 +172,8 @@ function initialValue(ctx: EmitContext, column: ColumnModel): Printable[] {
       break;
   }
   const type = column.type;
-  if (type.kind === "list") {
+  // A FieldMask is a list too, but of a singular message field: absent stays undefined.
+  if (type.kind === "list" && !isFieldMask(type)) {
     const element = convertDefined(ctx, type.element, "v");
     return element === undefined ? [`[...(${source} ?? [])]`] : [`${source}?.map((v) => `, ...element, ") ?? []"];
   }

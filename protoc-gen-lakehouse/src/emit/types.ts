@@ -1,11 +1,12 @@
 /**
- * TypeScript types, defaults and init conversions of columns, per the type decisions of the runtime's
+ * TypeScript types, defaults and init conversions of columns, per the type decisions of the schema package's
  * descriptor.ts: int64 → bigint (jstype honoured), enum → string-literal union, Timestamp → Date,
  * google.type.Date → "YYYY-MM-DD" string, Duration → bigint µs, wrapper → T | undefined, decimal → string,
  * FieldMask → its paths as string[] (undefined when unset, like every message field).
  */
 import type { ImportSymbol } from "@bufbuild/protoplugin";
-import { type ColumnType, type ScalarKind, zeroEnumValue } from "../mapping/column-type.js";
+import { isFieldMask, type JsonWellKnown, type ScalarKind, zeroEnumValue } from "@lakehouse-contracts/schema";
+import type { ColumnType } from "../mapping/column-type.js";
 import type { ColumnModel } from "../model/record.js";
 import type { EmitContext } from "./context.js";
 
@@ -44,7 +45,7 @@ export function valueType(ctx: EmitContext, type: ColumnType): Code {
     case "enum":
       return [ctx.enumOf(type.enum)];
     case "message":
-      return [ctx.classOf(type.message)];
+      return [ctx.classOf(type.record)];
     case "timestamp":
       return ["Date"];
     case "date":
@@ -56,8 +57,6 @@ export function valueType(ctx: EmitContext, type: ColumnType): Code {
       return [scalarTsType(type.scalar)];
     case "json":
       return jsonType(ctx, type.wellKnown);
-    case "fieldMask":
-      return ["string[]"];
     case "list":
       return type.element.kind === "wrapper"
         ? ["(", ...elementType(ctx, type.element, valueType), ")[]"]
@@ -71,9 +70,7 @@ export function valueType(ctx: EmitContext, type: ColumnType): Code {
 export function initType(ctx: EmitContext, type: ColumnType): Code {
   switch (type.kind) {
     case "message":
-      return [ctx.initOf(type.message)];
-    case "fieldMask":
-      return ["readonly string[]"];
+      return [ctx.initOf(type.record)];
     case "list":
       return type.element.kind === "wrapper"
         ? ["readonly (", ...elementType(ctx, type.element, initType), ")[]"]
@@ -85,7 +82,7 @@ export function initType(ctx: EmitContext, type: ColumnType): Code {
   }
 }
 
-function jsonType(ctx: EmitContext, wellKnown: "Struct" | "Value" | "ListValue" | "Any"): Code {
+function jsonType(ctx: EmitContext, wellKnown: JsonWellKnown): Code {
   switch (wellKnown) {
     case "Struct":
     case "Any":
@@ -144,13 +141,13 @@ export function zeroValue(type: ColumnType): string {
     case "timestamp":
       return "new Date(0)";
     case "list":
-      return "[]";
+      // A FieldMask is a message field: unset, like every message field.
+      return isFieldMask(type) ? "undefined" : "[]";
     case "map":
       return "new Map()";
     case "message":
     case "wrapper":
     case "json":
-    case "fieldMask":
       return "undefined";
   }
 }
@@ -166,9 +163,7 @@ function is64BitString(type: Extract<ColumnType, { kind: "scalar" }>): boolean {
 export function convertDefined(ctx: EmitContext, type: ColumnType, source: string): Code | undefined {
   switch (type.kind) {
     case "message":
-      return ["new ", ctx.classOf(type.message), `(${source})`];
-    case "fieldMask":
-      return [`[...${source}]`];
+      return ["new ", ctx.classOf(type.record), `(${source})`];
     case "list": {
       const element = convertDefined(ctx, type.element, "v");
       return element === undefined ? [`[...${source}]`] : [`${source}.map((v) => `, ...element, ")"];

@@ -9,6 +9,7 @@
 import { type DescField, type DescMessage, getOption, hasOption } from "@bufbuild/protobuf";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 import type { Printable } from "@bufbuild/protoplugin";
+import { isFieldMask, zeroEnumValue } from "@lakehouse-contracts/schema";
 import { formatProblem, type Problem } from "../errors.js";
 import {
   type FieldRules,
@@ -20,7 +21,7 @@ import {
   oneof as oneofRules,
   RepeatedRulesSchema,
 } from "../gen/buf/validate/validate_pb.js";
-import { type ColumnType, zeroEnumValue } from "../mapping/column-type.js";
+import type { ColumnType } from "../mapping/column-type.js";
 import type { ColumnModel, RecordModel } from "../model/record.js";
 import { type CelCheck, type CelThis, celChecks } from "../rules/cel.js";
 import { type Check, type CheckContext, type Code, shapeOf, typeChecks } from "../rules/checks.js";
@@ -89,7 +90,7 @@ function messageBlock(state: ValidatorState, record: RecordModel): void {
   if (!hasOption(message, messageRules)) return;
   const rules = getOption(message, messageRules);
   const self: CelThis = { code: "r", type: "message", message };
-  const type: ColumnType = { kind: "message", message };
+  const type: ColumnType = { kind: "message", record: message };
   for (const c of celChecks(rules, self, "", (text) => state.report(text))) {
     // protovalidate gives message-level CEL violations no rule path.
     state.lines.push(["    ", ...celLine(state, { ...c, rule: "" }, type, "r", "at.slice(0, -1)", "add", "")]);
@@ -152,7 +153,6 @@ function isZero(type: ColumnType, x: string): string {
     case "enum":
       return `${x} === ${type.asInt === true ? "0" : JSON.stringify(zeroEnumValue(type.enum))}`;
     case "list":
-    case "fieldMask":
       return `${x}.length === 0`;
     case "map":
       return `${x}.size === 0`;
@@ -286,7 +286,8 @@ function valueChecks(
         out.push(celLine(state, c, type, x, path, add, `, ${x}${sensitive}`));
     }
   };
-  if (type.kind === "list") {
+  // A FieldMask is a singular field: its own rules (`field_mask`), not repeated ones.
+  if (type.kind === "list" && !isFieldMask(type)) {
     if (block !== undefined && block.case !== undefined && block.case !== "repeated") {
       report(`${block.case} rules do not apply to a repeated field`);
     }
@@ -415,7 +416,7 @@ function valueChecks(
   }
   celRules();
   if (type.kind === "message") {
-    out.push([state.ctx.classOf(type.message), `.checkAt(v, ${x}, `, ...nestedAt(path), ");"]);
+    out.push([state.ctx.classOf(type.record), `.checkAt(v, ${x}, `, ...nestedAt(path), ");"]);
   }
   return out;
 }
@@ -443,7 +444,7 @@ function elementChecks(
 
 /** The `this` of a field-level CEL rule: the value, typed as CEL sees it. */
 function celThis(type: ColumnType, x: string): CelThis | undefined {
-  if (type.kind === "message") return { code: x, type: "message", message: type.message };
+  if (type.kind === "message") return { code: x, type: "message", message: type.record };
   if (type.kind !== "scalar") return undefined;
   switch (type.scalar) {
     case "string":

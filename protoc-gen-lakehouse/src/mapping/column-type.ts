@@ -1,52 +1,28 @@
 /**
- * Proto field → column type: the plugin-side twin of the runtime's `FieldType` (runtime/src/records/descriptor.ts),
- * holding descriptors (`DescMessage`, `DescEnum`) where the generated code will hold references. Pure functions, one
- * exhaustive switch per proto field kind; problems are returned, never thrown, so the caller can name the field.
+ * Proto field → column type: the adapter from protobuf-es's descriptors into the schema's `FieldType`
+ * (@lakehouse-contracts/schema), holding descriptors (`DescMessage`, `DescEnum`) where the generated code will hold
+ * references (the emitter writes those, emit/descriptor.ts). Pure functions, one exhaustive switch per proto field
+ * kind; problems are returned, never thrown, so the caller can name the field.
  */
 import { type DescEnum, type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
 import { FieldOptions_JSType } from "@bufbuild/protobuf/wkt";
+import {
+  FIELD_MASK_TYPE,
+  type FieldType,
+  type Int64Representation,
+  is64Bit,
+  type JsonWellKnown,
+  type ScalarKind,
+} from "@lakehouse-contracts/schema";
 
-export type ScalarKind =
-  | "int32"
-  | "sint32"
-  | "sfixed32"
-  | "int64"
-  | "sint64"
-  | "sfixed64"
-  | "uint32"
-  | "fixed32"
-  | "uint64"
-  | "fixed64"
-  | "float"
-  | "double"
-  | "bool"
-  | "string"
-  | "bytes";
+/** What the plugin's field types refer to: protobuf-es's descriptors of the enum and of the nested message. */
+export interface ProtoRefs {
+  readonly enum: DescEnum;
+  readonly record: DescMessage;
+}
 
-export type Int64Representation = "bigint" | "string" | "number";
-
-export type JsonWellKnown = "Struct" | "Value" | "ListValue" | "Any";
-
-export type ColumnType =
-  | { readonly kind: "scalar"; readonly scalar: ScalarKind; readonly int64As?: Int64Representation }
-  | { readonly kind: "enum"; readonly enum: DescEnum; readonly asInt: boolean }
-  | { readonly kind: "message"; readonly message: DescMessage }
-  | { readonly kind: "timestamp" }
-  | { readonly kind: "date" }
-  | { readonly kind: "duration" }
-  | { readonly kind: "wrapper"; readonly scalar: ScalarKind }
-  | { readonly kind: "json"; readonly wellKnown: JsonWellKnown }
-  /** google.protobuf.FieldMask: its paths (`string[]`), an ARRAY<STRING> column; nullable, as message fields are. */
-  | { readonly kind: "fieldMask" }
-  /** `carrier` is the proto type holding the decimal text: a `string` field or a `google.type.Decimal` message. */
-  | {
-      readonly kind: "decimal";
-      readonly precision: number;
-      readonly scale: number;
-      readonly carrier: "string" | "message";
-    }
-  | { readonly kind: "list"; readonly element: ColumnType }
-  | { readonly kind: "map"; readonly key: ScalarKind; readonly value: ColumnType };
+/** A field's column type while the plugin generates: the schema's `FieldType` over protobuf-es descriptors. */
+export type ColumnType = FieldType<ProtoRefs>;
 
 /** The column options that change a field's type. */
 export interface TypeOptions {
@@ -91,10 +67,6 @@ export function scalarKind(scalar: ScalarType): ScalarKind {
     case ScalarType.BYTES:
       return "bytes";
   }
-}
-
-export function is64Bit(scalar: ScalarKind): boolean {
-  return ["int64", "sint64", "sfixed64", "uint64", "fixed64"].includes(scalar);
 }
 
 const WRAPPERS: Readonly<Record<string, ScalarKind>> = {
@@ -211,12 +183,13 @@ function messageColumn(desc: DescMessage, options: TypeOptions): MappingResult {
     case "google.type.Date":
       return { ok: true, type: { kind: "date" } };
     case "google.protobuf.FieldMask":
-      return { ok: true, type: { kind: "fieldMask" } };
+      // Its paths: the list form every codec of the runtime reads (only JSON and CEL look at `wellKnown`).
+      return { ok: true, type: FIELD_MASK_TYPE };
   }
   if (desc.typeName.startsWith("google.protobuf.")) {
     return { ok: false, problem: `${desc.typeName} has no column type` };
   }
-  return { ok: true, type: { kind: "message", message: desc } };
+  return { ok: true, type: { kind: "message", record: desc } };
 }
 
 /** DECIMAL(p, s) as Spark and Delta allow it: 1 ≤ p ≤ 38, 0 ≤ s ≤ p. */
@@ -229,23 +202,4 @@ function decimalColumn(decimal: { precision: number; scale: number }, carrier: "
     return { ok: false, problem: `decimal scale ${scale} is larger than its precision ${precision}` };
   }
   return { ok: true, type: { kind: "decimal", precision, scale, carrier } };
-}
-
-/** The record messages a column type refers to (directly, through lists and maps). */
-export function referencedMessage(type: ColumnType): DescMessage | undefined {
-  switch (type.kind) {
-    case "message":
-      return type.message;
-    case "list":
-      return referencedMessage(type.element);
-    case "map":
-      return referencedMessage(type.value);
-    default:
-      return undefined;
-  }
-}
-
-/** proto3's default of an enum: the value numbered 0 (proto2's closed enums: the first value). */
-export function zeroEnumValue(desc: { values: readonly { name: string; number: number }[] }): string {
-  return (desc.values.find((v) => v.number === 0) ?? desc.values[0])?.name ?? "";
 }

@@ -11,6 +11,13 @@ import {
   hasOption,
 } from "@bufbuild/protobuf";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
+import {
+  type ColumnDescriptor,
+  type IngestRole,
+  isFieldMask,
+  type RecordResolver,
+  type TableDescriptor,
+} from "@lakehouse-contracts/schema";
 import type { Problem } from "../errors.js";
 import {
   field as fieldOption,
@@ -18,33 +25,22 @@ import {
   Role,
   table as tableOption,
 } from "../gen/lakehouse/v1/options_pb.js";
-import { type ColumnType, columnTypeOf } from "../mapping/column-type.js";
+import { type ColumnType, columnTypeOf, type ProtoRefs } from "../mapping/column-type.js";
 import { protoComment } from "./comments.js";
 
-export type IngestRole = "ingest_id" | "ingest_source" | "created_at" | "updated_at";
+export type { IngestRole } from "@lakehouse-contracts/schema";
 
-export interface ColumnModel {
+/** A column of a record: the schema's `ColumnDescriptor` over protobuf-es descriptors, with its field. */
+export interface ColumnModel extends ColumnDescriptor<ProtoRefs> {
   readonly field: DescField;
   /** TypeScript property name (protobuf-es's localName). */
   readonly name: string;
-  readonly column: string;
-  readonly type: ColumnType;
-  readonly nullable: boolean;
   readonly oneof?: DescOneof;
-  readonly comment?: string;
   readonly sensitive: boolean;
-  readonly role?: IngestRole;
 }
 
-export interface TableModel {
-  readonly name: string;
-  readonly catalog?: string;
-  readonly schema?: string;
-  readonly primaryKey: readonly string[];
-  readonly partitionBy: readonly string[];
-  readonly clusterBy: readonly string[];
-  readonly comment?: string;
-}
+/** A record's table: the schema's `TableDescriptor`, its columns resolved to column names. */
+export type TableModel = TableDescriptor;
 
 export interface RecordModel {
   readonly message: DescMessage;
@@ -117,9 +113,10 @@ function buildColumn(field: DescField, report: (text: string) => void): ColumnMo
   return {
     field,
     name: field.localName,
+    number: field.number,
     column: options.column !== "" ? options.column : field.name,
     type,
-    nullable: isNullable(field, type),
+    nullable: isNullable(field),
     ...(field.oneof === undefined ? {} : { oneof: field.oneof }),
     ...(comment === undefined ? {} : { comment }),
     sensitive: options.sensitive,
@@ -131,8 +128,8 @@ function buildColumn(field: DescField, report: (text: string) => void): ColumnMo
  * proto3 scalars without `optional` are NOT NULL; `optional`, oneof members and message-typed fields (wrappers,
  * timestamps, nested records, …) are nullable. Lists and maps are NOT NULL: absent means empty.
  */
-function isNullable(field: DescField, type: ColumnType): boolean {
-  if (type.kind === "list" || type.kind === "map") return false;
+function isNullable(field: DescField): boolean {
+  if (field.fieldKind === "list" || field.fieldKind === "map") return false;
   if (field.oneof !== undefined) return true;
   if (field.fieldKind === "message") return true;
   return field.presence === FeatureSet_FieldPresence.EXPLICIT;
@@ -176,7 +173,7 @@ function describe(type: ColumnType): string {
     case "enum":
       return `enum ${type.enum.typeName}`;
     case "message":
-      return type.message.typeName;
+      return type.record.typeName;
     case "timestamp":
       return "google.protobuf.Timestamp";
     case "date":
@@ -185,12 +182,10 @@ function describe(type: ColumnType): string {
       return "google.protobuf.Duration";
     case "json":
       return `google.protobuf.${type.wellKnown}`;
-    case "fieldMask":
-      return "google.protobuf.FieldMask";
     case "decimal":
       return "a decimal";
     case "list":
-      return `a repeated field of ${describe(type.element)}`;
+      return isFieldMask(type) ? "google.protobuf.FieldMask" : `a repeated field of ${describe(type.element)}`;
     case "map":
       return "a map";
   }
@@ -246,7 +241,8 @@ function buildTable(
         if (!exists) report(`${what} column "${name}" does not exist`, name);
         continue;
       }
-      const kind = column.type.kind;
+      // A FieldMask passes, as it did while it had a kind of its own (though Delta cannot partition by its array).
+      const kind = isFieldMask(column.type) ? "fieldMask" : column.type.kind;
       if (kind === "list" || kind === "map" || kind === "message" || kind === "json") {
         const shape = kind === "list" ? "repeated" : kind === "map" ? "a map" : "a message";
         report(
@@ -343,6 +339,15 @@ export function snakeCase(name: string): string {
     .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
     .toLowerCase();
 }
+
+/**
+ * How the schema's Spark mapping (`sparkTypeOf`) reaches a nested record: its model. Its problems are reported
+ * where the record itself is modelled; here only the shape counts.
+ */
+export const recordColumns: RecordResolver<ProtoRefs> = (message) => ({
+  typeName: message.typeName,
+  fields: buildRecord(message, []).columns,
+});
 
 /** Every message of a file, nested ones included, in declaration order (map entries are not messages here). */
 export function messagesOf(file: DescFile): DescMessage[] {

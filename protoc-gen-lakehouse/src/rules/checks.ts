@@ -6,7 +6,8 @@
  */
 import { type DescEnum, type DescMessage, type Message, ScalarType } from "@bufbuild/protobuf";
 import { RE2JS } from "@bufbuild/re2";
-import type { ColumnType, ScalarKind } from "../mapping/column-type.js";
+import { isFieldMask, type ScalarKind } from "@lakehouse-contracts/schema";
+import type { ColumnType } from "../mapping/column-type.js";
 import { fieldMaskChecks } from "./field-mask.js";
 import { setRules } from "./read.js";
 import { anyChecks, temporalChecks } from "./temporal.js";
@@ -74,6 +75,8 @@ export function shapeOf(type: ColumnType): ValueShape {
       return { kind: "enum", desc: type.enum, asInt: type.asInt === true };
     case "json":
       return { kind: "other", what: type.wellKnown === "Any" ? "any" : `google.protobuf.${type.wellKnown}` };
+    case "list":
+      return { kind: "other", what: isFieldMask(type) ? "fieldMask" : "list" };
     default:
       return { kind: "other", what: type.kind };
   }

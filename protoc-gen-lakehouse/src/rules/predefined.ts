@@ -17,7 +17,7 @@ import {
 import { predefined } from "../gen/buf/validate/validate_pb.js";
 import { scalarKind } from "../mapping/column-type.js";
 
-/** A rule value as the runtime converts it to CEL: plain data and its field type (runtime descriptor.ts). */
+/** A rule value as the runtime converts it to CEL: plain data and its field type (the schema package's descriptor.ts). */
 export interface RuleValue {
   /** A TypeScript expression of the value. */
   readonly code: string;

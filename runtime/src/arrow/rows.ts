@@ -4,6 +4,7 @@
  * (Typed record classes read columns themselves, with µs precision; these rows are for ad-hoc queries.)
  */
 import { type Data, type DataType, type Field, makeVector, type RecordBatch, Type } from "apache-arrow";
+import { formatUnscaled } from "../records/numbers.js";
 
 export type Row = Record<string, unknown>;
 type Convert = (value: unknown) => unknown;
@@ -128,11 +129,5 @@ export function formatDecimal(words: Uint32Array, scale: number): string {
   for (let i = words.length - 1; i >= 0; i--) unscaled = (unscaled << 32n) | BigInt(words[i] ?? 0);
   const bits = BigInt(words.length * 32);
   if (unscaled >= 1n << (bits - 1n)) unscaled -= 1n << bits;
-  const negative = unscaled < 0n;
-  let digits = (negative ? -unscaled : unscaled).toString();
-  if (scale > 0) {
-    digits = digits.padStart(scale + 1, "0");
-    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  }
-  return negative ? `-${digits}` : digits;
+  return formatUnscaled(unscaled, scale);
 }

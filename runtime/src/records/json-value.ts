@@ -4,9 +4,8 @@
  * drops `undefined` and throws on bigint.
  */
 import type { JsonValue } from "@bufbuild/protobuf";
+import type { JsonWellKnown } from "@lakehouse-contracts/schema";
 import { Invalid } from "./numbers.js";
-
-export type WellKnownJson = "Struct" | "Value" | "ListValue" | "Any";
 
 const MAX_DEPTH = 100;
 
@@ -17,7 +16,7 @@ export function isJsonObject(value: unknown): value is { [key: string]: JsonValu
 }
 
 /** The value if it is a JSON value of the well-known type's shape. */
-export function toJsonValue(value: unknown, wellKnown: WellKnownJson): JsonValue | Invalid {
+export function toJsonValue(value: unknown, wellKnown: JsonWellKnown): JsonValue | Invalid {
   if (wellKnown === "Struct" && !isJsonObject(value)) return new Invalid("must be a JSON object (Struct)");
   if (wellKnown === "ListValue" && !Array.isArray(value)) return new Invalid("must be a JSON array (ListValue)");
   if (wellKnown === "Any" && !(isJsonObject(value) && typeof value["@type"] === "string")) {

@@ -1,14 +1,23 @@
 /**
  * `CREATE TABLE` for a record's Delta table, from `d.table` (name, catalog, schema, partitioning, clustering,
- * comment). Creating the table with DDL first, rather than letting the first DataFrame write create it, is what
- * keeps NOT NULL and column comments: Delta makes every column of a table created by a write nullable.
- * The primary key is not emitted: open-source Delta has no PRIMARY KEY constraint.
+ * comment): the schema package's text (@lakehouse-contracts/schema, table-sql.ts), after the runtime's checks of the
+ * descriptor, the table name and the layout. Creating the table with DDL first, rather than letting the first
+ * DataFrame write create it, is what keeps NOT NULL and column comments: Delta makes every column of a table created
+ * by a write nullable. The primary key is not emitted: open-source Delta has no PRIMARY KEY constraint.
  */
+import {
+  createTableStatement,
+  descriptorRecords,
+  qualifiedName,
+  quoteIdentifier,
+  structFields,
+} from "@lakehouse-contracts/schema";
 import type { RecordDescriptor } from "./descriptor.js";
 import { checkDescriptor } from "./descriptor-check.js";
 import { RecordSchemaError } from "./errors.js";
-import { sparkDdl } from "./spark-schema.js";
-import { parseTableName, quoteIdentifier, sqlString } from "./sql-text.js";
+import { parseTableName } from "./sql-text.js";
+
+export { qualifiedName } from "@lakehouse-contracts/schema";
 
 export interface CreateTableOptions {
   /**
@@ -45,21 +54,17 @@ export function createTableSql(d: RecordDescriptor, options: CreateTableOptions 
   if (partitionBy.length > 0 && clusterBy.length > 0) {
     throw new RecordSchemaError(`${d.typeName}: a Delta table is either partitioned or clustered, not both`);
   }
-  const parts = [`CREATE TABLE${options.ifNotExists ? " IF NOT EXISTS" : ""} ${target} (${sparkDdl(d)}) USING delta`];
-  if (partitionBy.length > 0) parts.push(`PARTITIONED BY (${partitionBy.map(quoteIdentifier).join(", ")})`);
-  if (clusterBy.length > 0) parts.push(`CLUSTER BY (${clusterBy.map(quoteIdentifier).join(", ")})`);
-  if (name !== undefined && options.location !== undefined) parts.push(`LOCATION ${sqlString(options.location)}`);
   const comment = table?.comment ?? d.comment;
-  if (comment !== undefined) parts.push(`COMMENT ${sqlString(comment)}`);
-  return parts.join(" ");
-}
-
-/** `` `catalog`.`schema`.`name` `` of a contract's table, omitting the parts it does not set. */
-export function qualifiedName(table: NonNullable<RecordDescriptor["table"]>): string {
-  return [table.catalog, table.schema, table.name]
-    .filter((part): part is string => part !== undefined && part !== "")
-    .map(quoteIdentifier)
-    .join(".");
+  return createTableStatement({
+    target,
+    columns: structFields(d.fields, descriptorRecords),
+    partitionBy,
+    clusterBy,
+    // A named table at a location is an external table; a path table is its location already.
+    ...(name !== undefined && options.location !== undefined ? { location: options.location } : {}),
+    ...(comment === undefined ? {} : { comment }),
+    ...(options.ifNotExists === undefined ? {} : { ifNotExists: options.ifNotExists }),
+  });
 }
 
 /** A partition or clustering column: its column name, or the property name of its field. */

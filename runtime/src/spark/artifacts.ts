@@ -82,7 +82,22 @@ export function uploadTimeoutMs(bytes: number, timeouts: Pick<Timeouts, "callMs"
 }
 
 export class ArtifactManager {
-  constructor(private readonly client: SparkClient) {}
+  #uploaded = 0;
+
+  constructor(private readonly client: SparkClient) {
+    client.onReconnect(() => {
+      this.#uploaded = 0;
+    });
+  }
+
+  /**
+   * Bytes uploaded into the current server-side session. Spark keeps uploaded cache artifacts in the driver's
+   * block manager until the session ends (sql/core `ArtifactManager.addArtifact`: `CacheId(sessionUUID, hash)`,
+   * MEMORY_AND_DISK_SER, freed by `cleanUpResources` on release), so this is what a long-lived session holds there.
+   */
+  get uploadedBytes(): number {
+    return this.#uploaded;
+  }
 
   /** Which of `names` the session already holds. */
   async existing(names: readonly string[], options: RpcOptions = {}): Promise<Set<string>> {
@@ -112,6 +127,7 @@ export class ArtifactManager {
     );
     const failed = response.artifacts.filter((a) => !a.isCrcSuccessful).map((a) => a.name);
     if (failed.length > 0) throw new ProtocolError(`the server rejected the CRC of artifacts ${failed.join(", ")}`);
+    this.#uploaded += bytes;
     return bytes;
   }
 }

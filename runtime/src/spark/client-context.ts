@@ -30,7 +30,9 @@ export type ClientEvent =
   | { type: "reattach"; operationId: string; lastResponseId: string | undefined }
   | { type: "restart"; operationId: string }
   | { type: "interrupt"; operationId: string }
-  | { type: "reconnect"; previousSessionId: string; sessionId: string };
+  | { type: "reconnect"; previousSessionId: string; sessionId: string }
+  /** A session given up on purpose (`SparkClient.rotate`), e.g. to free what the server kept for it. */
+  | { type: "rotate"; previousSessionId: string; sessionId: string; reason: string };
 
 export function emit(context: ClientContext, event: ClientEvent): void {
   try {

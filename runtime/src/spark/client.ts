@@ -38,11 +38,26 @@ export class SparkClient {
   readonly #context: ClientContext;
   readonly #endpoint: string;
   readonly #onReconnect: (() => void)[] = [];
+  /** A fork shares its parent's transport, which only the parent closes. */
+  readonly #ownsTransport: boolean;
 
   /** `endpoint`: the server, described without credentials (`sc://host:port`). */
-  constructor(context: ClientContext, endpoint: string) {
+  constructor(context: ClientContext, endpoint: string, options: { ownsTransport?: boolean } = {}) {
     this.#context = context;
     this.#endpoint = endpoint;
+    this.#ownsTransport = options.ownsTransport ?? true;
+  }
+
+  /**
+   * A client of a new server-side session over the same connection (pyspark's `newSession()`): its own session
+   * id, temporary views and configuration, the same transport, retry policy, deadlines and `onEvent`.
+   */
+  fork(): SparkClient {
+    return new SparkClient(
+      { ...this.#context, sessionId: randomUUID(), serverSideSessionId: undefined },
+      this.#endpoint,
+      { ownsTransport: false },
+    );
   }
 
   get sessionId(): string {
@@ -85,7 +100,21 @@ export class SparkClient {
     emit(this.#context, { type: "reconnect", previousSessionId, sessionId: this.#context.sessionId });
   }
 
-  /** Called after every `reconnect()`, e.g. to forget what was read from the old session. */
+  /**
+   * Release this server-side session and go on in a new one: what the server kept for the old one — uploaded
+   * artifacts above all, which Spark holds in the driver's block manager until the session ends — is freed.
+   * Session state (temporary views, runtime configuration) does not carry over.
+   */
+  async rotate(reason: string): Promise<void> {
+    const previousSessionId = this.#context.sessionId;
+    await this.#release();
+    this.#context.sessionId = randomUUID();
+    this.#context.serverSideSessionId = undefined;
+    for (const listener of this.#onReconnect) listener();
+    emit(this.#context, { type: "rotate", previousSessionId, sessionId: this.#context.sessionId, reason });
+  }
+
+  /** Called after every `reconnect()` and `rotate()`, e.g. to forget what was read from the old session. */
   onReconnect(listener: () => void): void {
     this.#onReconnect.push(listener);
   }
@@ -182,6 +211,14 @@ export class SparkClient {
   /** Release the session on the server (best effort: it expires there anyway) and close the transport. */
   async close(): Promise<void> {
     try {
+      await this.#release();
+    } finally {
+      if (this.#ownsTransport) this.#context.transport.close();
+    }
+  }
+
+  async #release(): Promise<void> {
+    try {
       await this.#context.transport.unary(
         rpc.releaseSession,
         { ...this.header(), allowReconnect: false },
@@ -189,9 +226,7 @@ export class SparkClient {
         { timeoutMs: Math.min(this.#context.timeouts.callMs, 5_000) },
       );
     } catch {
-      // The session expires on the server anyway; closing must not fail because the server is gone.
-    } finally {
-      this.#context.transport.close();
+      // The session expires on the server anyway; releasing must not fail because the server is gone.
     }
   }
 }

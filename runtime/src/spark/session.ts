@@ -320,6 +320,22 @@ export class SparkSession {
     await this.#client.close();
   }
 
+  /**
+   * A new session on the same connection (pyspark's `newSession()`): its own server-side session, temporary
+   * views and configuration. Closing it releases its session only; the connection stays with this one.
+   */
+  newSession(): SparkSession {
+    return new SparkSession(this.#client.fork());
+  }
+
+  /**
+   * Release this server-side session and continue in a new one, freeing what the server kept for it (uploaded
+   * data above all: see `ArtifactManager.uploadedBytes`). Temporary views and runtime configuration are lost.
+   */
+  rotate(reason = "asked for"): Promise<void> {
+    return this.#client.rotate(reason);
+  }
+
   /** @internal The client layer this session is built on. */
   get client(): SparkClient {
     return this.#client;

@@ -43,6 +43,7 @@ import {
 import { type Filter, filterExpression, toSparkValue } from "./filter.js";
 import { batchFingerprint, encodeMarker, queued, type WriterState, writerState } from "./idempotency.js";
 import type { RecordClass } from "./record-class.js";
+import { RecordWriter, type RecordWriterOptions } from "./record-writer.js";
 import { columnsOf, diffColumns } from "./schema-diff.js";
 import { type TableLocation, TableTarget } from "./table-target.js";
 
@@ -105,7 +106,7 @@ export interface InsertStreamOptions<T = unknown> extends Omit<InsertOptions, "i
 }
 
 /** A validated batch: the Arrow table of its valid records (none when every record was rejected). */
-interface PreparedBatch {
+export interface PreparedBatch {
   inserted: number;
   rejected: readonly RejectedRecord[];
   data: Table | undefined;
@@ -162,7 +163,7 @@ export class RecordTable<T extends object> {
   readonly #class: RecordClass<T>;
   readonly #appId: string;
   /** The app id is this process's own (no versions to recover). */
-  readonly #fresh: boolean;
+  #fresh: boolean;
 
   constructor(session: SparkSession, recordClass: RecordClass<T>, where: RecordTableOptions = {}) {
     this.#session = session;
@@ -567,6 +568,46 @@ export class RecordTable<T extends object> {
     }
     if (options.limit !== undefined) df = df.limit(options.limit);
     return df;
+  }
+
+  /**
+   * A writer for many concurrent callers: each `write(records)` is validated at once and queued, and queued records
+   * are committed together (group commit), one commit at a time, on a session of the writer's own. See
+   * record-writer.ts.
+   * @example const writer = orders.writer(); const { version } = await writer.write([order]);
+   */
+  writer(options: RecordWriterOptions = {}): RecordWriter<T> {
+    const session = this.#session.newSession();
+    const table =
+      options.appId === undefined
+        ? this.onSession(session)
+        : new RecordTable(session, this.#class, { ...this.#where(), appId: options.appId });
+    return new RecordWriter(table, session, options);
+  }
+
+  /** @internal This handle — its table and app id — on another session. */
+  onSession(session: SparkSession): RecordTable<T> {
+    const copy = new RecordTable(session, this.#class, { ...this.#where(), appId: this.#appId });
+    copy.#fresh = this.#fresh;
+    return copy;
+  }
+
+  #where(): TableLocation {
+    return {
+      ...(this.target.location === undefined ? {} : { location: this.target.location }),
+      ...(this.target.tableName === undefined ? {} : { tableName: this.target.tableName }),
+    };
+  }
+
+  /** @internal Validate and encode records for an append (see `#prepare`). */
+  prepareBatch(records: readonly T[], options: InsertOptions = {}): PreparedBatch {
+    return this.#prepare(records, options);
+  }
+
+  /** @internal Append a prepared batch under this handle's app id and its next version. */
+  appendBatch(batch: PreparedBatch, options: QueryOptions = {}): Promise<InsertResult> {
+    const budget = options.budget ?? this.#session.retryBudget(options.signal);
+    return this.#append(batch, { ...options, budget });
   }
 
   /** Validate and encode a batch (no I/O). Under `onInvalid: "reject"` one invalid record rejects the whole batch. */

@@ -1,0 +1,43 @@
+/**
+ * `CREATE TABLE` for a record's Delta table, the one text the runtime (`createTableSql`) and contract review (a new
+ * table, a rewrite) write, so a migrated table matches a new one. Creating the table with DDL first, rather than
+ * letting the first DataFrame write create it, is what keeps NOT NULL and column comments: Delta makes every column
+ * of a table created by a write nullable. No primary key: open-source Delta has no PRIMARY KEY constraint.
+ */
+
+import { columnListSql } from "./spark-schema.js";
+import type { SparkColumn } from "./spark-type.js";
+import { quoteIdentifier, sqlString } from "./sql-text.js";
+
+export interface CreateTableStatement {
+  /** Where the table is, as SQL: a quoted name (`qualifiedName`) or a path table (`` delta.`/lake/t` ``). */
+  readonly target: string;
+  readonly columns: readonly SparkColumn[];
+  /** Column names. A Delta table is either partitioned or clustered: the caller checks that. */
+  readonly partitionBy?: readonly string[];
+  readonly clusterBy?: readonly string[];
+  /** `LOCATION '…'`: an external table at a path (with a named `target`). */
+  readonly location?: string;
+  readonly comment?: string;
+  /** `CREATE TABLE IF NOT EXISTS`. */
+  readonly ifNotExists?: boolean;
+  /** `CREATE OR REPLACE TABLE` (before `ifNotExists`). */
+  readonly orReplace?: boolean;
+}
+
+/**
+ * @example
+ * createTableStatement({ target: "`shop`.`orders`", columns, partitionBy: ["day"], ifNotExists: true })
+ * // CREATE TABLE IF NOT EXISTS `shop`.`orders` (`id` BIGINT NOT NULL, …) USING delta PARTITIONED BY (`day`)
+ */
+export function createTableStatement(table: CreateTableStatement): string {
+  const verb = table.orReplace ? "CREATE OR REPLACE TABLE" : `CREATE TABLE${table.ifNotExists ? " IF NOT EXISTS" : ""}`;
+  const parts = [`${verb} ${table.target} (${columnListSql(table.columns)}) USING delta`];
+  const partitionBy = table.partitionBy ?? [];
+  const clusterBy = table.clusterBy ?? [];
+  if (partitionBy.length > 0) parts.push(`PARTITIONED BY (${partitionBy.map(quoteIdentifier).join(", ")})`);
+  if (clusterBy.length > 0) parts.push(`CLUSTER BY (${clusterBy.map(quoteIdentifier).join(", ")})`);
+  if (table.location !== undefined) parts.push(`LOCATION ${sqlString(table.location)}`);
+  if (table.comment !== undefined) parts.push(`COMMENT ${sqlString(table.comment)}`);
+  return parts.join(" ");
+}

@@ -44,6 +44,7 @@ export {
   scalarSparkType,
   sparkTypeOf,
   sparkTypeSql,
+  sparkTypeText,
   structFields,
 } from "./spark-type.js";
 export {

@@ -12,6 +12,7 @@ const CLUSTER_FILES = [
   "tables",
   "soak-quick",
   "object-store",
+  "bulk-insert",
 ].map((name) => `test/integration/${name}.test.ts`);
 
 const integration = {

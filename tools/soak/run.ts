@@ -6,6 +6,8 @@
  * the client's RSS sampled throughout, and at the end an exact count and checksum per partition against what was
  * sent. SPARK_REMOTE names the server (its --location must be a path every executor can write); without it the
  * project's local server is started in cluster mode (standalone master + 2 workers). Writes tools/soak/results/.
+ * `--bulk`: the bulk path instead (each batch staged as Parquet in the project's object store, tools/store, started
+ * here too, and read by the executors); results in bulk.json (quick-bulk.json).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -13,9 +15,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Order } from "../../generated/shop/v1/order_lakehouse.js";
 import { encodeIpcStream } from "../../runtime/src/arrow/ipc.js";
-import { RecordTable, SparkSession, toArrow } from "../../runtime/src/index.js";
+import { RecordTable, SparkSession, s3Store, toArrow } from "../../runtime/src/index.js";
 import { repoRoot } from "../lib/paths.js";
 import { start } from "../spark/server.js";
+import { sparkStoreSettings, startStore } from "../store/server.js";
 import { CHANNELS, type Checksums, cents, emptyChecksums, makeOrder } from "./orders.js";
 import { RssSampler } from "./rss.js";
 
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     "driver-heap": { type: "boolean", default: false },
     commits: { type: "string" },
     "no-rotate": { type: "boolean", default: false },
+    bulk: { type: "boolean", default: false },
   },
 });
 if (values["driver-heap"]) {
@@ -48,10 +52,25 @@ const outDir = values.out ?? join(repoRoot, "tools/soak/results");
 const MiB = 1024 * 1024;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+const bulk = values.bulk ?? false;
 let remote = process.env.SPARK_REMOTE;
 let warehouse: string | undefined;
+// The bulk path stages in the project's object store; a server of one's own must have been started with it
+// (`npm run spark -- start --cluster --store default`).
+const store = bulk ? await startStore({ name: "default", log: say }) : undefined;
 if (!remote) {
-  const server = await start({ name: "cluster", port: 15020, cluster: true, log: say });
+  const server = await start({
+    name: "cluster",
+    port: 15020,
+    cluster: true,
+    ...(store ? { store: sparkStoreSettings(store) } : {}),
+    log: say,
+  });
+  if (store && !server.storeConfigured) {
+    throw new Error(
+      'the "cluster" instance runs without the object store: stop it (npm run spark -- stop --name cluster)',
+    );
+  }
   remote = server.remote;
   warehouse = server.warehouse;
 }
@@ -73,7 +92,19 @@ const rss = new RssSampler(250);
 const startedAt = performance.now();
 let result: Awaited<ReturnType<RecordTable<Order>["insertStream"]>>;
 try {
-  const table = new RecordTable(spark, Order, { location });
+  const staging = store
+    ? {
+        store: await s3Store({
+          bucket: store.bucket,
+          endpoint: store.endpoint,
+          region: store.region,
+          accessKeyId: store.accessKey.reveal(),
+          secretAccessKey: store.secretKey,
+        }),
+        prefix: `soak/${run}`,
+      }
+    : undefined;
+  const table = new RecordTable(spark, Order, { location, staging });
   await table.ensureTable();
   function* source() {
     for (let i = 0; i < rows; i++) yield makeOrder(run, i, sent);
@@ -82,6 +113,7 @@ try {
   const progressEvery = Math.max(1, Math.round(rows / batchSize / 20));
   result = await table.insertStream(source(), {
     batchSize,
+    path: bulk ? "bulk" : "direct",
     onProgress: (p) => {
       rss.mark(p.batches);
       if (p.batches % progressEvery !== 0 && p.inserted < rows) return;
@@ -123,7 +155,8 @@ try {
   const ok = partitions.every((p) => p.ok) && extra.length === 0 && result.inserted === rows;
   const report = {
     date: new Date().toISOString(),
-    command: `npm run soak${quick ? " -- --quick" : ""}`,
+    command: `npm run soak${quick || bulk ? " --" : ""}${quick ? " --quick" : ""}${bulk ? " --bulk" : ""}`,
+    path: bulk ? "bulk" : "direct",
     machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version },
     server: { remote: remote.replace(/token=[^;]*/g, "token=[redacted]"), clusterMode: !process.env.SPARK_REMOTE },
     rows,
@@ -139,7 +172,7 @@ try {
     ok,
   };
   mkdirSync(outDir, { recursive: true });
-  const name = quick ? "quick" : "latest";
+  const name = `${quick ? "quick" : bulk ? "bulk" : "latest"}${quick && bulk ? "-bulk" : ""}`;
   writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   say(
     `soak: ${rows.toLocaleString("en")} rows in ${seconds.toFixed(0)} s (${report.rowsPerSecond} rows/s, ${report.mbPerSecond} MB/s of Arrow); client RSS ${report.rss.baselineMiB} MiB after the first batch, peak ${report.rss.peakMiB} MiB (growth ${report.rss.growthMiB} MiB)`,

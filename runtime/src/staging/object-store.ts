@@ -51,6 +51,9 @@ export interface S3StoreOptions {
   partSize?: number | undefined;
   /** The scheme Spark reads the bucket with. Default "s3a". */
   scheme?: string | undefined;
+  /** How long to wait for a connection (default 10 s) and, on an open one, for the store's next byte (default 60 s). */
+  connectTimeoutMs?: number | undefined;
+  idleTimeoutMs?: number | undefined;
 }
 
 type S3Module = typeof import("@aws-sdk/client-s3");
@@ -79,8 +82,12 @@ export async function s3Store(options: S3StoreOptions): Promise<ObjectStore> {
     region: options.region ?? "us-east-1",
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
     credentials: { accessKeyId: options.accessKeyId, secretAccessKey: secret.reveal() },
-    // A store that does not answer must not hold a load up: the SDK's own retries, bounded.
+    // A store that does not answer must not hold a load up: the SDK's own retries, bounded, and no wait unbounded.
     maxAttempts: 4,
+    requestHandler: {
+      connectionTimeout: options.connectTimeoutMs ?? 10_000,
+      requestTimeout: options.idleTimeoutMs ?? 60_000,
+    },
   });
   const bucket = options.bucket;
   const secrets = [secret, new Secret(options.accessKeyId)];

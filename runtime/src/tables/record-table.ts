@@ -288,10 +288,15 @@ export class RecordTable<T extends object> {
     let batch: T[] = [];
     // The append in flight (at most one); its failure is seen by the next flush or at the end.
     let writing: Promise<void> = Promise.resolve();
-    const append = async (records: readonly T[], prepared: PreparedBatch, txnVersion: bigint | undefined) => {
+    const append = async (
+      records: readonly T[],
+      prepared: PreparedBatch,
+      txnVersion: bigint | undefined,
+      ahead: Promise<StagedFile> | undefined,
+    ) => {
       // Each batch is a call of its own: its own retry budget.
       const budget = this.#session.retryBudget(options.signal);
-      const result = await this.#append(prepared, { ...options, budget }, { appId, version: txnVersion });
+      const result = await this.#append(prepared, { ...options, budget }, { appId, version: txnVersion }, ahead);
       if (result.alreadyCommitted) {
         progress.resumedBatches++;
         progress.resumed += result.inserted;
@@ -315,13 +320,23 @@ export class RecordTable<T extends object> {
       const txnVersion = version;
       if (version !== undefined) version++;
       let prepared: PreparedBatch;
+      // On the bulk path this batch is encoded and uploaded while the one before it commits.
+      let ahead: Promise<StagedFile> | undefined;
       try {
         prepared = this.#prepare(records, options);
+        ahead = this.#stageAhead(prepared, appId, options);
       } finally {
-        await writing; // batches commit in order: the earlier one first, even when this one is rejected
+        // Batches commit in order: the earlier one first, even when this one is rejected.
+        await writing.catch((error: unknown) => {
+          this.#discard(ahead);
+          throw error;
+        });
       }
-      if (stopped()) return; // stopping: the batch in flight has finished; this one is not started
-      writing = append(records, prepared, txnVersion);
+      if (stopped()) {
+        this.#discard(ahead);
+        return; // stopping: the batch in flight has finished; this one is not started
+      }
+      writing = append(records, prepared, txnVersion, ahead);
       writing.catch(() => {}); // awaited by the next flush or at the end; not an unhandled rejection meanwhile
     };
     try {
@@ -671,10 +686,12 @@ export class RecordTable<T extends object> {
     batch: PreparedBatch,
     options: QueryOptions & { budget: RetryBudget; path?: InsertOptions["path"] },
     explicit?: { appId: string; version: bigint | undefined },
+    ahead?: Promise<StagedFile>,
   ): Promise<InsertResult> {
     const { inserted, rejected, data } = batch;
     const appId = explicit?.appId ?? this.#appId;
     if (data === undefined) {
+      this.#discard(ahead);
       const key = explicit?.version === undefined ? undefined : { appId, version: explicit.version };
       return { inserted, rejected, version: undefined, idempotencyKey: key, alreadyCommitted: false, path: "direct" };
     }
@@ -692,9 +709,15 @@ export class RecordTable<T extends object> {
     // Uploading (into the session, or into object storage) does not need the writer's turn: it overlaps the append
     // in flight. A staged file is the commit's input: read by the executors, removed once the commit has ended.
     let staged: StagedFile | undefined;
+    const stage = () => {
+      // Staged ahead (insertStream) once; a retry stages again.
+      const file = ahead ?? (this.#stager as Stager).stage(data, appId, options.signal);
+      ahead = undefined;
+      return file;
+    };
     const upload = async (): Promise<DataFrame> => {
       if (path === "direct") return this.#session.createDataFrame(data, options);
-      staged ??= await (this.#stager as Stager).stage(data, appId, options.signal);
+      staged ??= await stage();
       return this.#session.read("parquet", [staged.uri]);
     };
     let df: DataFrame | undefined;
@@ -739,7 +762,24 @@ export class RecordTable<T extends object> {
       }).catch(notSent);
     } finally {
       if (staged !== undefined) await (this.#stager as Stager).remove(staged);
+      this.#discard(ahead);
     }
+  }
+
+  /** On the bulk path, start encoding and uploading a prepared batch now (its commit takes the file later). */
+  #stageAhead(batch: PreparedBatch, appId: string, options: InsertOptions & QueryOptions) {
+    if (batch.data === undefined || this.#pathOf(batch.data, options.path) !== "bulk") return undefined;
+    const file = (this.#stager as Stager).stage(batch.data, appId, options.signal);
+    file.catch(() => {}); // seen by the commit that takes it, or dropped by #discard
+    return file;
+  }
+
+  /** A file staged ahead for a commit that will not run: removed once its upload ends. */
+  #discard(ahead: Promise<StagedFile> | undefined): void {
+    void ahead?.then(
+      (file) => this.#stager?.remove(file),
+      () => {},
+    );
   }
 
   /** The path of a batch: `requested`, or by its size under "auto". */

@@ -7,7 +7,7 @@ import type { EnumDescriptor, RecordDescriptor } from "../../runtime/src/index.j
 
 export type Snapshot = Record<string, unknown>;
 
-function plain(value: unknown): unknown {
+export function plain(value: unknown): unknown {
   if (value === undefined) return "$undefined";
   if (typeof value === "function") return { $record: (value as () => RecordDescriptor)().typeName };
   if (Array.isArray(value)) return value.map(plain);

@@ -11,6 +11,7 @@ const CLUSTER_FILES = [
   "contracts-roundtrip",
   "tables",
   "soak-quick",
+  "object-store",
 ].map((name) => `test/integration/${name}.test.ts`);
 
 const integration = {

@@ -12,10 +12,17 @@ const remote = process.env.SPARK_REMOTE ?? (await start({ log: (line) => console
 const spark = await SparkSession.connect(remote);
 const warehouse = (await spark.conf.get("spark.sql.warehouse.dir"))?.replace(/^file:/, "") ?? "/tmp";
 const location = process.env.ORDERS_LOCATION ?? join(warehouse, "example_orders");
-const service = await buildService({ spark, location, logger: true });
+const service = await buildService({
+  spark,
+  location,
+  logger: process.env.LOG !== "0",
+  // The naive design (a commit per request), for the benchmark that compares the two.
+  commitPerRequest: process.env.COMMIT_PER_REQUEST === "1",
+});
 const port = Number(process.env.PORT ?? 3000);
 await service.app.listen({ host: process.env.HOST ?? "127.0.0.1", port });
 console.log(`orders API on http://127.0.0.1:${port}, writing to delta.\`${location}\``);
+console.log("ready");
 
 let stopping = false;
 const stop = async (signal: string) => {

@@ -59,7 +59,8 @@ export type LakehouseErrorCode =
   | "cel_runtime"
   | "invalid_rules"
   | "queue_full"
-  | "writer_closed";
+  | "writer_closed"
+  | "object_store";
 
 const BRAND = Symbol.for("@lakehouse-contracts/runtime/LakehouseError");
 

@@ -63,6 +63,15 @@ export { type CallConfig, DEFAULT_TIMEOUTS, type RpcMethod, type Timeouts, type 
 export { DataFrameWriter, type SaveMode } from "./spark/writer.js";
 export { DataFrameWriterV2 } from "./spark/writer-v2.js";
 export {
+  isObjectStoreError,
+  type ObjectStore,
+  ObjectStoreError,
+  type ObjectStoreProblem,
+  type S3StoreOptions,
+  type StoredObject,
+  s3Store,
+} from "./staging/object-store.js";
+export {
   IdempotencyConflictError,
   isIdempotencyConflictError,
   isRecordsRejectedError,
@@ -96,5 +105,6 @@ export {
   WriterClosedError,
   WriterQueueFullError,
 } from "./tables/record-writer.js";
+export type { StagingOptions } from "./tables/stager.js";
 export type { TableLocation } from "./tables/table-target.js";
 export * from "./validate/index.js";

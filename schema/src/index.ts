@@ -53,6 +53,7 @@ export {
   scalarSparkType,
   sparkTypeOf,
   sparkTypeSql,
+  sparkTypeText,
   structFields,
 } from "./spark-type.js";
 export {

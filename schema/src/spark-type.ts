@@ -152,6 +152,21 @@ export function sparkTypeSql(type: SparkType): string {
   }
 }
 
+/** A type as people read it: `ARRAY<STRUCT<line_id: BIGINT, sku: STRING>>` (no quotes, no comments, no NOT NULL). */
+export function sparkTypeText(type: SparkType): string {
+  switch (type.kind) {
+    case "atomic":
+    case "decimal":
+      return sparkTypeSql(type);
+    case "array":
+      return `ARRAY<${sparkTypeText(type.element)}>`;
+    case "map":
+      return `MAP<${sparkTypeText(type.key)}, ${sparkTypeText(type.value)}>`;
+    case "struct":
+      return `STRUCT<${type.fields.map((f) => `${f.name}: ${sparkTypeText(f.type)}`).join(", ")}>`;
+  }
+}
+
 /** `` `name` TYPE [NOT NULL] [COMMENT '…'] ``: a column of CREATE TABLE (`" "`) or a struct field (`": "`). */
 export function columnSql(column: SparkColumn, separator: " " | ": " = " "): string {
   const notNull = column.nullable ? "" : " NOT NULL";

@@ -1,19 +1,23 @@
 /**
- * The packages as a consumer gets them: `npm pack` the runtime, the plugin and the schema package both depend on
- * (contract review, the optional `@lakehouse-contracts/review`, is not part of this scenario), install the tarballs
- * (not workspace links)
- * into a scratch project with its own package.json, buf.yaml and buf.gen.yaml, run `buf generate` with the installed
- * plugin as a local plugin (and its installed `lakehouse/v1/options.proto`), type-check the output and a file that
- * uses it under `tsc --strict`, then run that file. Catches what workspace links hide: `files`, `exports`, `bin`,
- * types and run-time dependencies of the packages. Slow (npm install), so it has a generous timeout.
+ * The packages as a consumer gets them, following the README's "Use it in your repo" literally: `npm pack` the
+ * runtime, the plugin and the schema package both depend on (contract review, the optional
+ * `@lakehouse-contracts/review`, is not part of this scenario), install the tarballs (not workspace links) into a
+ * scratch project, write the README's contract, its buf.yaml (the one without the Buf registry: the test is
+ * offline), vendor protovalidate's validate.proto with the README's own commands, write the plugin README's
+ * buf.gen.yaml (with protoc-gen-es beside it, for the interop checks), run `buf generate` with the installed plugin
+ * as a local plugin, type-check the output, the README's file and the package READMEs' snippets under
+ * `tsc --strict`, run a file that uses the classes, and run the README's offline `npx lakehouse` lines (the
+ * generated `.ts` loaded without any TypeScript loader installed). The buf.yaml and buf.gen.yaml of every README
+ * must be the same text. Catches what workspace links hide: `files`, `exports`, `bin`, READMEs, types and run-time
+ * dependencies of the packages. Slow (npm install), so it has a generous timeout.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { protosDir, repoRoot } from "../../tools/lib/paths.js";
-import { CONSUMER_CONTRACT, CONSUMER_MAIN } from "./consumer.testdata.js";
+import { repoRoot } from "../../tools/lib/paths.js";
+import { blockStartingWith, CONSUMER_CONTRACT, CONSUMER_MAIN, markdownBlocks } from "./consumer.testdata.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "lakehouse-consumer-"));
 const packs = join(scratch, "packs");
@@ -51,6 +55,22 @@ function run(cmd: string, args: readonly string[], cwd: string): string {
   return result.stdout;
 }
 
+const readme = (file: string) => readFileSync(join(repoRoot, file), "utf8");
+const MAIN_README = readme("README.md");
+/** The README's quick start: the section the consumer follows. */
+const QUICK_START = (() => {
+  const start = MAIN_README.indexOf("\n## Use it in your repo\n");
+  const end = MAIN_README.indexOf("\n## ", start + 1);
+  if (start < 0) throw new Error('README.md has no "Use it in your repo" section');
+  return MAIN_README.slice(start, end < 0 ? undefined : end);
+})();
+const PACKAGE_READMES = ["runtime/README.md", "protoc-gen-lakehouse/README.md", "schema/README.md"];
+const NO_REGISTRY = "# buf.yaml, without the Buf registry: protovalidate's validate.proto vendored";
+const WITH_REGISTRY = "# buf.yaml, with the Buf registry";
+const BUF_GEN = "# buf.gen.yaml";
+const BUF_GEN_ES = "# buf.gen.yaml, with protoc-gen-es beside it (for toProto and fromProto)";
+const CONTRACT_PATH = "proto/acme/billing/v1/invoice.proto";
+
 const npmQuiet = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
 type Manifest = { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
 const manifests = ["package.json", "runtime/package.json"].map(
@@ -82,6 +102,7 @@ beforeAll(() => {
 
   mkdirSync(join(project, "proto/acme/billing/v1"), { recursive: true });
   mkdirSync(join(project, "src"));
+  // Step 1 of the quick start, with the packed tarballs for the packages (they are not published yet).
   writeFileSync(
     join(project, "package.json"),
     `${JSON.stringify(
@@ -107,46 +128,28 @@ beforeAll(() => {
       2,
     )}\n`,
   );
-  // The options proto comes from the installed plugin package, as its README tells consumers. protovalidate's
-  // validate.proto is vendored from the copy `npm run protos:fetch` keeps (a consumer would name the BSR module as a
-  // dependency; this keeps the test offline).
-  cpSync(join(protosDir, "protovalidate/buf"), join(project, "vendor/protovalidate/buf"), { recursive: true });
-  writeFileSync(
-    join(project, "buf.yaml"),
-    [
-      "version: v2",
-      "modules:",
-      "  - path: proto",
-      "  - path: vendor/protovalidate",
-      "  - path: node_modules/@lakehouse-contracts/protoc-gen-lakehouse/proto",
-      "",
-    ].join("\n"),
-  );
-  // As the repository's own buf.gen.yaml: a local plugin found on PATH (node_modules/.bin through npx); protoc-gen-es
-  // beside it, as a team converting from it has (its output imports the options proto's, hence include_imports).
-  writeFileSync(
-    join(project, "buf.gen.yaml"),
-    [
-      "version: v2",
-      "clean: true",
-      "inputs:",
-      "  - directory: proto",
-      "plugins:",
-      "  - local: protoc-gen-lakehouse",
-      "    out: src/gen",
-      "    opt:",
-      "      - target=ts",
-      "      - import_extension=js",
-      "  - local: protoc-gen-es",
-      "    out: src/gen",
-      "    include_imports: true",
-      "    opt:",
-      "      - target=ts",
-      "      - import_extension=js",
-      "",
-    ].join("\n"),
-  );
+  // Step 2: the README's contract, and one of the test's own that uses more of the mapping.
+  writeFileSync(join(project, CONTRACT_PATH), blockStartingWith(QUICK_START, `// ${CONTRACT_PATH}`));
   writeFileSync(join(project, "proto/acme/billing/v1/payment.proto"), CONSUMER_CONTRACT);
+  // Step 3: the buf.yaml without the registry, and protovalidate's validate.proto vendored with the README's commands
+  // (Maven resolves the jar from its local repository when it has it; else from Maven Central).
+  writeFileSync(join(project, "buf.yaml"), blockStartingWith(QUICK_START, NO_REGISTRY));
+  const vendoring = markdownBlocks(QUICK_START).find((b) => b.lang === "sh" && b.text.includes("protovalidate"));
+  if (vendoring === undefined) throw new Error("the quick start has no commands to vendor validate.proto");
+  run("sh", ["-euc", vendoring.text], project);
+  // Step 4: buf.gen.yaml, with protoc-gen-es beside the plugin (as the plugin's README has it) for the interop checks.
+  writeFileSync(join(project, "buf.gen.yaml"), blockStartingWith(readme("protoc-gen-lakehouse/README.md"), BUF_GEN_ES));
+  // Step 5: the README's file, and the package READMEs' snippets that use the generated classes.
+  const quickTs = markdownBlocks(QUICK_START).filter((b) => b.lang === "ts");
+  expect(quickTs).toHaveLength(1);
+  writeFileSync(join(project, "src/invoices.ts"), quickTs[0]?.text ?? "");
+  for (const file of PACKAGE_READMES) {
+    markdownBlocks(readme(file))
+      .filter((b) => b.lang === "ts" && b.text.includes('from "./gen/'))
+      .forEach((b, i) => {
+        writeFileSync(join(project, `src/readme-${file.split("/")[0]}-${i}.ts`), `${b.text}export {};\n`);
+      });
+  }
   writeFileSync(join(project, "src/main.ts"), CONSUMER_MAIN);
   writeFileSync(
     join(project, "tsconfig.json"),
@@ -169,6 +172,35 @@ beforeAll(() => {
   run("npm", ["install", ...npmQuiet], project);
 }, 600_000);
 
+test("every README has the same buf.yaml and buf.gen.yaml, and the package READMEs their snippets", () => {
+  for (const first of [NO_REGISTRY, WITH_REGISTRY, BUF_GEN]) {
+    const text = blockStartingWith(QUICK_START, first);
+    for (const file of ["runtime/README.md", "protoc-gen-lakehouse/README.md"]) {
+      expect(blockStartingWith(readme(file), first), `${file}: ${first}`).toBe(text);
+    }
+  }
+  // The registry's buf.yaml is the vendored one with the dependency instead of the vendored module.
+  const withRegistry = blockStartingWith(QUICK_START, WITH_REGISTRY).split("\n").slice(1);
+  const vendored = blockStartingWith(QUICK_START, NO_REGISTRY).split("\n").slice(1);
+  expect(withRegistry.filter((l) => !vendored.includes(l))).toEqual(["deps:", "  - buf.build/bufbuild/protovalidate"]);
+  expect(vendored.filter((l) => !withRegistry.includes(l))).toEqual(["  - path: vendor/protovalidate"]);
+  // The buf.gen.yaml with protoc-gen-es is the plain one and more.
+  const plain = blockStartingWith(QUICK_START, BUF_GEN).split("\n").slice(1).join("\n");
+  expect(blockStartingWith(readme("protoc-gen-lakehouse/README.md"), BUF_GEN_ES)).toContain(plain.trimEnd());
+  // The plugin's README shows the quick start's contract.
+  expect(blockStartingWith(readme("protoc-gen-lakehouse/README.md"), `// ${CONTRACT_PATH}`)).toBe(
+    blockStartingWith(QUICK_START, `// ${CONTRACT_PATH}`),
+  );
+});
+
+test("each installed package has its README", () => {
+  for (const name of ["runtime", "protoc-gen-lakehouse", "schema"]) {
+    const text = readFileSync(join(project, "node_modules/@lakehouse-contracts", name, "README.md"), "utf8");
+    expect(text).toMatch(new RegExp(`^# @lakehouse-contracts/${name}\n`));
+    expect(text).toMatch(/## Install/);
+  }
+});
+
 test("the packed packages install with their bin, proto folder and types", () => {
   const plugin = join(project, "node_modules/@lakehouse-contracts/protoc-gen-lakehouse");
   expect(readdirSync(join(plugin, "proto/lakehouse/v1"))).toContain("options.proto");
@@ -186,12 +218,15 @@ test("the packed packages install with their bin, proto folder and types", () =>
 test("npx buf generate runs the installed plugin", () => {
   run("npx", ["--no", "--", "buf", "generate"], project);
   expect(readdirSync(join(project, "src/gen/acme/billing/v1")).sort()).toEqual([
+    "invoice_lakehouse.ts",
+    "invoice_pb.ts",
     "payment_lakehouse.ts",
     "payment_pb.ts",
   ]);
 }, 120_000);
 
-test("the generated code and a file using it type-check under tsc --strict (NodeNext)", () => {
+test("the generated code, the README's file and snippets, and a file using it type-check under tsc --strict (NodeNext)", () => {
+  expect(readdirSync(join(project, "src")).filter((f) => f.startsWith("readme-")).length).toBeGreaterThanOrEqual(3);
   run("npx", ["--no", "--", "tsc", "--noEmit", "-p", "tsconfig.json"], project);
 }, 180_000);
 
@@ -208,3 +243,21 @@ test("the compiled consumer runs: toArrow, fromJson, createTableSql, toParquet, 
     parquetMagic: "PAR1",
   });
 }, 180_000);
+
+test("the README's offline `npx lakehouse` lines run in the consumer project, loading the generated .ts", () => {
+  expect(readdirSync(join(project, "node_modules"))).not.toContain("tsx");
+  const lines = markdownBlocks(QUICK_START)
+    .filter((b) => b.lang === "sh")
+    .flatMap((b) => b.text.split("\n"))
+    .filter((l) => l.startsWith("npx lakehouse ") && !/ (ingest|query|tail|table (create|describe)) /.test(l));
+  expect(lines.length).toBeGreaterThanOrEqual(3);
+  const outputs = lines.map((line) => run("sh", ["-euc", line], project));
+  const all = outputs.join("\n");
+  expect(all).toMatch(
+    /acme\.billing\.v1\.Invoice\s+\.\/src\/gen\/acme\/billing\/v1\/invoice_lakehouse\.ts#Invoice\s+invoices/,
+  );
+  expect(all).toMatch(/acme\.billing\.v1\.Payment\s+/);
+  expect(all).toMatch(/^CREATE TABLE `invoices` \(`invoice_id` STRING NOT NULL/m);
+  expect(all).toMatch(/^CREATE TABLE delta\.`\/tmp\/lake\/invoices` /m);
+  expect(run("npx", ["--no", "--", "lakehouse", "--help"], project)).toMatch(/^Usage: lakehouse /);
+}, 120_000);

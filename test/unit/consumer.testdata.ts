@@ -112,3 +112,37 @@ console.log(
   }),
 );
 `;
+
+/** A fenced block of a Markdown file. */
+export interface MarkdownBlock {
+  /** The info string: `yaml`, `sh`, `ts`, `proto`. */
+  readonly lang: string;
+  readonly text: string;
+  /** The heading it is under. */
+  readonly section: string;
+}
+
+/** The fenced blocks of a Markdown text, in order. */
+export function markdownBlocks(markdown: string): MarkdownBlock[] {
+  const lines = markdown.split("\n");
+  const blocks: MarkdownBlock[] = [];
+  let section = "";
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (/^#{1,6} /.test(line)) section = line.replace(/^#+ /, "");
+    if (!line.startsWith("```")) continue;
+    let end = i + 1;
+    while (end < lines.length && !lines[end]?.startsWith("```")) end++;
+    blocks.push({ lang: line.slice(3).trim(), text: `${lines.slice(i + 1, end).join("\n")}\n`, section });
+    i = end;
+  }
+  return blocks;
+}
+
+/** The one block of a Markdown text whose first line is `firstLine` (a `# buf.yaml, …` comment, a `// path`). */
+export function blockStartingWith(markdown: string, firstLine: string): string {
+  const found = markdownBlocks(markdown).filter((b) => b.text.startsWith(`${firstLine}\n`));
+  if (found.length !== 1)
+    throw new Error(`expected one block starting with ${JSON.stringify(firstLine)}, found ${found.length}`);
+  return (found[0] as MarkdownBlock).text;
+}

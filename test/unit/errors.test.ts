@@ -70,6 +70,7 @@ function instances(r: Runtime): Record<string, LakehouseError> {
     InvalidRulesError: new r.InvalidRulesError("t.R", ["a: int32 rules on a string field"]),
     WriterQueueFullError: new r.WriterQueueFullError(10, 10),
     WriterClosedError: new r.WriterClosedError(),
+    ObjectStoreError: new r.ObjectStoreError("no_bucket", "could not reach the bucket: there is no bucket"),
   };
 }
 

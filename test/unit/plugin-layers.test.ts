@@ -120,14 +120,20 @@ describe("runtime/src", () => {
     expect(text).toMatch(/await import\("@lakehouse-contracts\/review"\)/);
   });
 
-  test("declares review as an optional peer, and the code generator not at all", () => {
+  test("declares review and the S3 client as optional peers, and the code generator not at all", () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, "runtime/package.json"), "utf8")) as {
       dependencies?: Record<string, string>;
       peerDependencies?: Record<string, string>;
       peerDependenciesMeta?: Record<string, { optional?: boolean }>;
     };
-    expect(manifest.peerDependencies).toEqual({ "@lakehouse-contracts/review": "0.1.0" });
-    expect(manifest.peerDependenciesMeta?.["@lakehouse-contracts/review"]?.optional).toBe(true);
+    expect(manifest.peerDependencies).toEqual({
+      "@lakehouse-contracts/review": "0.1.0",
+      "@aws-sdk/client-s3": "^3.1175.0",
+      "@aws-sdk/lib-storage": "^3.1175.0",
+    });
+    for (const peer of Object.keys(manifest.peerDependencies ?? {})) {
+      expect(manifest.peerDependenciesMeta?.[peer]?.optional, peer).toBe(true);
+    }
     expect(Object.keys(manifest.dependencies ?? {})).not.toContain("@lakehouse-contracts/protoc-gen-lakehouse");
   });
 });

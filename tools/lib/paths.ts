@@ -7,3 +7,5 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "
 export const cacheDir = process.env.LAKEHOUSE_CACHE_DIR ?? join(repoRoot, ".cache");
 export const protosDir = join(cacheDir, "protos");
 export const sparkDir = join(cacheDir, "spark");
+/** The local S3-compatible object store (tools/store): its jars and instances. */
+export const storeDir = join(cacheDir, "store");

@@ -1,14 +1,17 @@
 /**
  * `npm run spark -- <command>`: manage the local Spark Connect + Delta server.
  *   provision                       fetch the pinned Spark and Delta jars into .cache/spark (once)
- *   start [--auth] [--port N] [--name NAME] [--conf k=v]… [--memory 4g] [--cluster [--workers 2]]
+ *   start [--auth] [--port N] [--name NAME] [--conf k=v]… [--memory 4g] [--cluster [--workers 2]] [--store STORE]
  *                                   start (or reuse) an instance, wait until it answers; --cluster runs a standalone
- *                                   master and workers (separate JVMs) with the Connect server as their driver
+ *                                   master and workers (separate JVMs) with the Connect server as their driver;
+ *                                   --store starts (or reuses) the object store instance STORE (tools/store) and
+ *                                   configures s3a:// for it
  *   stop [--name NAME] [--auth]     stop an instance by its pid
  *   status [--name NAME] [--auth]
  * The token of an --auth instance is never printed; it is kept in .cache/spark/instances/auth/token.
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_BUCKET, probeBuckets, sparkStoreSettings, startStore } from "../store/server.js";
 import { provision, start, status, stop } from "./server.js";
 
 const { positionals, values } = parseArgs({
@@ -21,6 +24,7 @@ const { positionals, values } = parseArgs({
     memory: { type: "string" },
     cluster: { type: "boolean", default: false },
     workers: { type: "string" },
+    store: { type: "string" },
   },
 });
 
@@ -41,8 +45,12 @@ try {
           return [kv.slice(0, eq), kv.slice(eq + 1)];
         }),
       );
+      const store = values.store
+        ? await startStore({ name: values.store, buckets: [probeBuckets(DEFAULT_BUCKET).badCredentialsBucket] })
+        : undefined;
       const server = await start({
         name,
+        ...(store ? { store: sparkStoreSettings(store) } : {}),
         auth: values.auth,
         conf,
         ...(values.port ? { port: Number(values.port) } : {}),
@@ -50,8 +58,11 @@ try {
         ...(values.cluster ? { cluster: values.workers ? { workers: Number(values.workers) } : true } : {}),
       });
       console.log(
-        `spark: ${server.started ? "started" : "already running"}: Spark ${server.version} at sc://127.0.0.1:${server.port} (pid ${server.pid})${server.masterUrl ? `, driver of ${server.masterUrl}` : ""}${values.auth ? ", token required" : ""}`,
+        `spark: ${server.started ? "started" : "already running"}: Spark ${server.version} at sc://127.0.0.1:${server.port} (pid ${server.pid})${server.masterUrl ? `, driver of ${server.masterUrl}` : ""}${values.auth ? ", token required" : ""}${store && server.storeConfigured ? `, s3a:// on ${store.endpoint}` : ""}`,
       );
+      if (store && !server.storeConfigured) {
+        console.warn(`spark: instance "${name}" was already running without this store; stop it to add the store`);
+      }
       break;
     }
     case "stop":

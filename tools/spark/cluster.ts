@@ -88,6 +88,8 @@ export async function startCluster(
   options: ClusterOptions,
   extraDriverClassPath: string,
   log: (line: string) => void,
+  /** More environment for the workers, which their executors inherit (e.g. an object store's credentials). */
+  workerEnv: Record<string, string> = {},
 ): Promise<RunningCluster> {
   const workers = options.workers ?? 2;
   const cores = options.coresPerWorker ?? 1;
@@ -134,7 +136,7 @@ export async function startCluster(
         workDir,
         masterUrl,
       ]),
-      env,
+      { ...env, ...workerEnv },
     );
   }
   log(`spark: standalone master at ${masterUrl} with ${workers} workers × ${cores} core(s); waiting for them…`);

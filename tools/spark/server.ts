@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { SparkSession } from "../../runtime/src/index.js";
@@ -17,6 +17,7 @@ import { repoRoot, sparkDir } from "../lib/paths.js";
 import { DELTA_VERSION, SPARK_VERSION } from "../protos/pins.js";
 import { type ClusterOptions, masterUrlFor, startCluster, stopCluster, waitForExecutors } from "./cluster.js";
 import { isAlive, JAVA_MODULE_OPTIONS, jarsDir, log4jConfig, logTail, readPid, spawnJava, stopRole } from "./jvm.js";
+import { type SparkStoreSettings, s3aSettings } from "./s3a.js";
 
 export { DELTA_VERSION, SPARK_VERSION };
 
@@ -42,6 +43,11 @@ export interface InstanceOptions {
    * of local mode. `true` means two workers of one core each.
    */
   cluster?: boolean | ClusterOptions;
+  /**
+   * An S3-compatible store for `s3a://` paths (e.g. tools/store's): its endpoint as S3A configuration, its
+   * credentials through the environment of the server (and of the workers), never on a command line (tools/spark/s3a.ts).
+   */
+  store?: SparkStoreSettings;
   /** How long to wait for the first RPC to answer. */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -59,6 +65,11 @@ export interface RunningServer {
   warehouse: string;
   /** In cluster mode, the standalone master's URL. */
   masterUrl?: string | undefined;
+  /**
+   * Whether the server runs with the store that `store` names (false when none was asked for, or when an instance
+   * that was already running had been started without it or with another one: stop it to change that).
+   */
+  storeConfigured: boolean;
 }
 
 export class MissingPrerequisiteError extends Error {
@@ -99,9 +110,12 @@ export function provision(log: (line: string) => void = console.log): void {
     );
   }
   log(
-    `spark: fetching Apache Spark ${SPARK_VERSION} and Delta Lake ${DELTA_VERSION} from Maven Central (once, ~350 MB)…`,
+    `spark: fetching Apache Spark ${SPARK_VERSION}, Delta Lake ${DELTA_VERSION} and hadoop-aws from Maven Central (once, ~365 MB)…`,
   );
-  rmSync(jarsDir, { recursive: true, force: true });
+  // Resolve into a folder of its own, then bring the jars folder to exactly that set: servers that run from the old
+  // set (their classpath is this folder) keep every jar they may still open, unless the new set drops it.
+  const fresh = `${jarsDir}.new-${process.pid}`;
+  rmSync(fresh, { recursive: true, force: true });
   run("mvn", [
     "-B",
     "-q",
@@ -110,8 +124,13 @@ export function provision(log: (line: string) => void = console.log): void {
     pom,
     "dependency:copy-dependencies",
     "-DincludeScope=runtime",
-    `-DoutputDirectory=${jarsDir}`,
+    `-DoutputDirectory=${fresh}`,
   ]);
+  mkdirSync(jarsDir, { recursive: true });
+  const wanted = new Set(readdirSync(fresh));
+  for (const jar of readdirSync(jarsDir)) if (!wanted.has(jar)) rmSync(join(jarsDir, jar), { force: true });
+  for (const jar of wanted) if (!existsSync(join(jarsDir, jar))) renameSync(join(fresh, jar), join(jarsDir, jar));
+  rmSync(fresh, { recursive: true, force: true });
   writeFileSync(stampFile, `${stamp}\n`);
   log(`spark: provisioned into ${jarsDir}`);
 }
@@ -190,11 +209,18 @@ export async function start(options: InstanceOptions = {}): Promise<RunningServe
   const remote = remoteFor(port, token);
 
   const clusterOptions = options.cluster === true ? {} : options.cluster || undefined;
+  const s3a = options.store ? s3aSettings(options.store) : undefined;
+  // Which store a running server was started with (a fingerprint, no secret), to tell whether it has this one.
+  const storeFile = join(dir, "store.fingerprint");
   const existing = readPid(dir, "server");
   if (existing !== undefined && isAlive(existing)) {
     const version = await probe(remote);
     const masterUrl = clusterOptions ? masterUrlFor(port) : undefined;
-    if (version) return { name, pid: existing, port, remote, started: false, version, warehouse, masterUrl };
+    const storeConfigured =
+      s3a !== undefined && existsSync(storeFile) && readFileSync(storeFile, "utf8").trim() === s3a.fingerprint;
+    if (version) {
+      return { name, pid: existing, port, remote, started: false, version, warehouse, masterUrl, storeConfigured };
+    }
     // Alive but not answering: probably still starting; fall through to the wait loop below.
   }
 
@@ -203,7 +229,8 @@ export async function start(options: InstanceOptions = {}): Promise<RunningServe
   if (pid === undefined) {
     provision(log);
     compileExtension();
-    if (clusterOptions) cluster = await startCluster(dir, port, clusterOptions, extensionClasses, log);
+    if (clusterOptions) cluster = await startCluster(dir, port, clusterOptions, extensionClasses, log, s3a?.env);
+    rmSync(storeFile, { force: true });
     pid = spawnJava(
       dir,
       "server",
@@ -211,14 +238,15 @@ export async function start(options: InstanceOptions = {}): Promise<RunningServe
         `-Xmx${options.memory ?? "4g"}`,
         ...JAVA_MODULE_OPTIONS,
         `-Dlog4j.configurationFile=${log4jConfig}`,
-        ...sparkConf(port, warehouse, { ...cluster?.conf, ...options.conf }),
+        ...sparkConf(port, warehouse, { ...cluster?.conf, ...s3a?.conf, ...options.conf }),
         "-cp",
         `${extensionClasses}:${join(jarsDir, "*")}`,
         "org.apache.spark.sql.connect.service.SparkConnectServer",
       ],
-      // The token goes through the environment, not the command line, so `ps` does not show it.
-      { ...cluster?.env, ...(token ? { SPARK_CONNECT_AUTHENTICATE_TOKEN: token } : {}) },
+      // The token and the store's keys go through the environment, not the command line, so `ps` does not show them.
+      { ...cluster?.env, ...s3a?.env, ...(token ? { SPARK_CONNECT_AUTHENTICATE_TOKEN: token } : {}) },
     );
+    if (s3a) writeFileSync(storeFile, `${s3a.fingerprint}\n`);
     log(
       `spark: starting Spark Connect ${SPARK_VERSION} + Delta ${DELTA_VERSION} on 127.0.0.1:${port} (pid ${pid})${cluster ? ` as the driver of ${cluster.masterUrl}` : ""}…`,
     );
@@ -235,7 +263,19 @@ export async function start(options: InstanceOptions = {}): Promise<RunningServe
     if (version) {
       // Ready only once the driver holds its executors: until then every job would wait for them.
       if (cluster) await waitForExecutors(cluster.masterUi, APP_NAME, cluster.workers, dir);
-      return { name, pid, port, remote, started: true, version, warehouse, masterUrl: cluster?.masterUrl };
+      const storeConfigured =
+        s3a !== undefined && existsSync(storeFile) && readFileSync(storeFile, "utf8").trim() === s3a.fingerprint;
+      return {
+        name,
+        pid,
+        port,
+        remote,
+        started: true,
+        version,
+        warehouse,
+        masterUrl: cluster?.masterUrl,
+        storeConfigured,
+      };
     }
     await delay(500);
   }

@@ -8,7 +8,7 @@
  * Prints the review (Markdown for a PR comment, or JSON) and exits 1 on breaking changes unless --allow-breaking.
  * Dry run by default: --apply runs each table's checks, then its migration SQL, against the remote.
  */
-import { parseArgs } from "node:util";
+import { type Command, Option } from "commander";
 import { InvalidArgumentError } from "../errors.js";
 import { parseConnectionString } from "../spark/connection-string.js";
 import { SparkSession } from "../spark/session.js";
@@ -20,9 +20,6 @@ type ReviewReport = import("@lakehouse-contracts/review").ReviewReport;
 /** The optional peer this command runs on. */
 const REVIEW_PACKAGE = "@lakehouse-contracts/review";
 
-export const REVIEW_USAGE = `usage: lakehouse review --against <git-ref|dir|image.binpb> [--contracts DIR] [--format markdown|json]
-  [--allow-breaking] [--apply --remote sc://… [--location-prefix PATH]] [--buf PATH]`;
-
 async function loadLibrary(): Promise<ReviewLibrary> {
   try {
     return await import("@lakehouse-contracts/review");
@@ -31,41 +28,87 @@ async function loadLibrary(): Promise<ReviewLibrary> {
     // the package, reported as it is.
     if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
     throw new InvalidArgumentError(
-      `lakehouse review needs ${REVIEW_PACKAGE}: npm install -D ${REVIEW_PACKAGE} (${(error as Error).message})`,
+      `lakehouse review needs ${REVIEW_PACKAGE}: npm install -D ${REVIEW_PACKAGE} (${(error as Error).message.split("\n")[0]})`,
       { cause: error },
     );
   }
 }
 
-export async function review(argv: readonly string[], out: NodeJS.WritableStream): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      against: { type: "string" },
-      contracts: { type: "string", default: "contracts" },
-      format: { type: "string", default: "markdown" },
-      "allow-breaking": { type: "boolean", default: false },
-      apply: { type: "boolean", default: false },
-      remote: { type: "string" },
-      "location-prefix": { type: "string" },
-      buf: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
-    out.write(`${REVIEW_USAGE}\n`);
-    return 0;
-  }
-  if (!values.against) throw new InvalidArgumentError(`--against is required\n${REVIEW_USAGE}`);
-  if (values.format !== "markdown" && values.format !== "json") {
-    throw new InvalidArgumentError(`--format must be markdown or json, not "${values.format}"`);
-  }
+export interface ReviewOptions {
+  readonly against: string;
+  readonly contracts: string;
+  readonly format: "markdown" | "json";
+  readonly allowBreaking: boolean;
+  readonly apply: boolean;
+  readonly remote?: string;
+  readonly locationPrefix?: string;
+  readonly buf?: string;
+}
+
+/** Adds `review` to the CLI's program; `done` receives the command's exit code. */
+export function addReviewCommand(
+  program: Command,
+  out: NodeJS.WritableStream,
+  done: (code: number) => void,
+  help: { examples: (lines: readonly string[]) => string },
+): Command {
+  return program
+    .command("review")
+    .summary("review contract changes for a pull request: safe, needs migration or breaking, with the SQL")
+    .description(
+      "Diff the contracts against an earlier version (a git ref, a directory or a buf image), classify every change " +
+        "for the lakehouse (safe, needs migration, breaking), and print the Delta migration SQL each table needs. " +
+        `Needs ${REVIEW_PACKAGE} (npm install -D ${REVIEW_PACKAGE}). A dry run unless --apply.`,
+    )
+    .requiredOption(
+      "--against <ref>",
+      "the version to compare with: a git ref (origin/main), a directory or a buf image",
+    )
+    .option("--contracts <dir>", "the folder of the buf module with the contracts (its buf.yaml)", "contracts")
+    .addOption(
+      new Option("--format <format>", "markdown, for a PR comment, or json, for programs")
+        .choices(["markdown", "json"])
+        .default("markdown"),
+    )
+    .option("--allow-breaking", "exit 0 even with breaking changes (and let --apply apply them)", false)
+    .option("--apply", "run each table's checks, then its migration SQL, against the server", false)
+    .option("--remote <sc-url>", "the Spark Connect server for --apply (default: $SPARK_REMOTE)")
+    .option("--location-prefix <path>", "path tables live under this folder, one per table name (for --apply)")
+    .option("--buf <path>", "the buf executable to build the contracts with (default: buf from PATH or node_modules)")
+    .addHelpText(
+      "after",
+      help.examples([
+        "lakehouse review --against origin/main                 # Markdown for the PR comment; exit 1 on breaking",
+        "lakehouse review --against v1.4.0 --format json",
+        'lakehouse review --against origin/main --apply --remote "$SPARK_REMOTE" --location-prefix /lake',
+      ]),
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      done(
+        await review(
+          {
+            against: opts.against as string,
+            contracts: opts.contracts as string,
+            format: opts.format as "markdown" | "json",
+            allowBreaking: opts.allowBreaking === true,
+            apply: opts.apply === true,
+            ...(typeof opts.remote === "string" ? { remote: opts.remote } : {}),
+            ...(typeof opts.locationPrefix === "string" ? { locationPrefix: opts.locationPrefix } : {}),
+            ...(typeof opts.buf === "string" ? { buf: opts.buf } : {}),
+          },
+          out,
+        ),
+      );
+    });
+}
+
+export async function review(options: ReviewOptions, out: NodeJS.WritableStream): Promise<number> {
   const lib = await loadLibrary();
-  const build = { contracts: values.contracts, ...(values.buf === undefined ? {} : { buf: values.buf }) };
-  const prefix = values["location-prefix"];
+  const build = { contracts: options.contracts, ...(options.buf === undefined ? {} : { buf: options.buf }) };
+  const prefix = options.locationPrefix;
   let report: ReturnType<ReviewLibrary["reviewContracts"]>;
   try {
-    const before = lib.loadContracts(lib.parseContractSource(values.against), build);
+    const before = lib.loadContracts(lib.parseContractSource(options.against), build);
     const after = lib.loadContracts(undefined, build);
     report = lib.reviewContracts(before, after, {
       ...(prefix === undefined ? {} : { target: lib.underLocation(prefix) }),
@@ -75,14 +118,14 @@ export async function review(argv: readonly string[], out: NodeJS.WritableStream
     if (lib.isReviewError(error)) throw new InvalidArgumentError(error.message, { cause: error });
     throw error;
   }
-  const allowBreaking = values["allow-breaking"];
+  const allowBreaking = options.allowBreaking;
   out.write(
-    values.format === "json"
+    options.format === "json"
       ? `${JSON.stringify(lib.reviewJson(report, { allowBreaking }), null, 2)}\n`
       : lib.reviewMarkdown(report, { allowBreaking, docs: lib.reviewDocs(report) }),
   );
-  if (!values.apply) return lib.exitCodeOf(report, { allowBreaking });
-  const remote = values.remote ?? process.env.SPARK_REMOTE;
+  if (!options.apply) return lib.exitCodeOf(report, { allowBreaking });
+  const remote = options.remote ?? process.env.SPARK_REMOTE;
   return applyReview(
     report,
     {

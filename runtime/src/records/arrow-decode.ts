@@ -161,6 +161,11 @@ interface Ctx {
   readonly pathOf: (i: number) => string;
   readonly sensitive: boolean;
   readonly issues: IssueList;
+  /**
+   * Whether slot `i` holds a value at all: false under a NULL struct, or in a NULL list or map above it. Those slots
+   * are not read — what a writer left there (empty text, zeros) is no value — so they raise no issue.
+   */
+  readonly live?: ((i: number) => boolean) | undefined;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -172,9 +177,10 @@ const FAILED = Symbol("failed");
 function decodeColumn(type: FieldType, data: Data, ctx: Ctx): unknown[] {
   const n = data.length;
   const out: unknown[] = new Array(n);
+  const live = ctx.live;
   const each = (read: (i: number) => unknown) => {
     for (let i = 0; i < n; i++) {
-      if (!data.getValid(i)) continue;
+      if (!data.getValid(i) || (live !== undefined && !live(i))) continue;
       const value = read(i);
       if (!(value instanceof Invalid)) {
         out[i] = value;
@@ -238,6 +244,7 @@ function decodeColumn(type: FieldType, data: Data, ctx: Ctx): unknown[] {
       const items = decodeColumn(type.element, data.children[0] as Data, {
         ...ctx,
         pathOf: (k) => `${ctx.pathOf(ownerOf(offsets, k))}[${k - (offsets[ownerOf(offsets, k)] ?? 0)}]`,
+        live: ownedBy(offsets, data, live),
       });
       return each((i) => {
         const list = items.slice(offsets[i], offsets[i + 1]);
@@ -247,15 +254,18 @@ function decodeColumn(type: FieldType, data: Data, ctx: Ctx): unknown[] {
     case "map": {
       const offsets = offsetsOf(data);
       const entries = data.children[0] as Data;
+      const owned = ownedBy(offsets, data, live);
       const keys = decodeColumn({ kind: "scalar", scalar: type.key }, entries.children[0] as Data, {
         ...ctx,
         pathOf: (k) => `${ctx.pathOf(ownerOf(offsets, k))} (key ${k - (offsets[ownerOf(offsets, k)] ?? 0)})`,
+        live: owned,
       });
       const keyText = (k: number) =>
         ctx.sensitive ? REDACTED : typeof keys[k] === "string" ? JSON.stringify(keys[k]) : String(keys[k]);
       const values = decodeColumn(type.value, entries.children[1] as Data, {
         ...ctx,
         pathOf: (k) => `${ctx.pathOf(ownerOf(offsets, k))}[${keyText(k)}]`,
+        live: owned,
       });
       return each((i) => {
         const map = new Map<unknown, unknown>();
@@ -276,6 +286,7 @@ function decodeColumn(type: FieldType, data: Data, ctx: Ctx): unknown[] {
         ctx.pathOf,
         ctx.sensitive,
         ctx.issues,
+        live,
       );
       return each((i) => objects[i]);
     }
@@ -304,7 +315,10 @@ function decodeStruct(
   pathOf: (i: number) => string,
   sensitive: boolean,
   issues: IssueList,
+  live?: (i: number) => boolean,
 ): (Record<string, unknown> | undefined)[] {
+  // A field's slot holds a value only where this struct does (and everything above it).
+  const here = (i: number) => data.getValid(i) && (live === undefined || live(i));
   const columns = d.fields.map((field) => {
     const index = arrowFields.findIndex((a) => a.name === field.column);
     const child = data.children[index];
@@ -314,11 +328,12 @@ function decodeStruct(
           pathOf: (i) => `${pathOf(i)}.${field.name}`,
           sensitive: sensitive || field.sensitive === true,
           issues,
+          live: here,
         });
   });
   const out: (Record<string, unknown> | undefined)[] = new Array(data.length);
   for (let i = 0; i < data.length; i++) {
-    if (!data.getValid(i)) continue;
+    if (!here(i)) continue;
     const object: Record<string, unknown> = {};
     d.fields.forEach((field, j) => {
       const value = columns[j]?.[i];
@@ -391,6 +406,18 @@ function stringReader(data: Data): (i: number) => string | Invalid {
 function offsetsOf(data: Data): ArrayLike<number> {
   const offsets = data.valueOffsets as Int32Array | BigInt64Array;
   return offsets instanceof BigInt64Array ? Array.from(offsets, Number) : offsets;
+}
+
+/** Liveness of the children of a list or map: a child is live where its owning slot is valid and live. */
+function ownedBy(
+  offsets: ArrayLike<number>,
+  data: Data,
+  live: ((i: number) => boolean) | undefined,
+): (k: number) => boolean {
+  return (k) => {
+    const owner = ownerOf(offsets, k);
+    return data.getValid(owner) && (live === undefined || live(owner));
+  };
 }
 
 /** The slot of a list/map that owns child `k` (binary search over the offsets). */

@@ -45,6 +45,7 @@ import { batchFingerprint, encodeMarker, queued, type WriterState, writerState }
 import type { RecordClass } from "./record-class.js";
 import { RecordWriter, type RecordWriterOptions } from "./record-writer.js";
 import { columnsOf, diffColumns } from "./schema-diff.js";
+import { type StagedFile, Stager, type StagingOptions } from "./stager.js";
 import { type TableLocation, TableTarget } from "./table-target.js";
 
 export type { IdempotencyKey } from "./errors.js";
@@ -71,6 +72,12 @@ export interface InsertOptions extends QueryOptions {
    * already used is an `IdempotencyConflictError`.
    */
   idempotencyKey?: IdempotencyKey;
+  /**
+   * How the batch reaches the table. "direct": through the session (the data travels in the plan or as
+   * artifacts). "bulk": staged as Parquet in the table handle's object storage and read by the executors (needs
+   * `staging`). "auto" (default): bulk from `staging.minBytes` of Arrow data up, when staging is configured.
+   */
+  path?: "auto" | "direct" | "bulk";
 }
 
 export interface InsertResult {
@@ -83,6 +90,8 @@ export interface InsertResult {
   idempotencyKey: { appId: string; version: bigint } | undefined;
   /** True when an earlier call had committed this batch under this key, so nothing was sent again. */
   alreadyCommitted: boolean;
+  /** How the batch went: through the session, or staged in object storage (see `InsertOptions.path`). */
+  path: "direct" | "bulk";
 }
 
 export interface InsertStreamOptions<T = unknown> extends Omit<InsertOptions, "idempotencyKey"> {
@@ -113,7 +122,7 @@ export interface PreparedBatch {
 }
 
 export interface StageResult {
-  /** The Parquet file the batch was staged in. */
+  /** The Parquet file the batch was staged in (a local path, or the staging store's URI, removed once loaded). */
   file: string;
   staged: number;
   inserted: bigint;
@@ -155,6 +164,11 @@ export interface RecordTableOptions extends TableLocation {
    * one process take turns, but two processes must not share one. Default: an id of this process's own.
    */
   appId?: string;
+  /**
+   * Object storage for the bulk path: large batches are staged there as Parquet and committed by Spark's executors,
+   * which read them in parallel, instead of travelling through the driver (see stager.ts).
+   */
+  staging?: StagingOptions | undefined;
 }
 
 export class RecordTable<T extends object> {
@@ -164,12 +178,16 @@ export class RecordTable<T extends object> {
   readonly #appId: string;
   /** The app id is this process's own (no versions to recover). */
   #fresh: boolean;
+  readonly #staging: StagingOptions | undefined;
+  readonly #stager: Stager | undefined;
 
   constructor(session: SparkSession, recordClass: RecordClass<T>, where: RecordTableOptions = {}) {
     this.#session = session;
     this.#class = recordClass;
     this.target = new TableTarget(recordClass.descriptor, where);
     if (where.appId !== undefined) checkAppId(where.appId);
+    this.#staging = where.staging;
+    this.#stager = where.staging === undefined ? undefined : new Stager(where.staging);
     this.#fresh = where.appId === undefined;
     this.#appId = where.appId ?? processAppId(session.endpoint, this.target.sql);
   }
@@ -387,7 +405,7 @@ export class RecordTable<T extends object> {
    */
   async stageRecords(
     records: readonly T[],
-    options: QueryOptions & { stagingDir: string; landing: TableLocation },
+    options: QueryOptions & { stagingDir?: string; landing: TableLocation },
   ): Promise<StageResult> {
     const keys = this.#primaryKey();
     const ingestField = this.descriptor.fields.find((f) => f.role === "ingest_id");
@@ -399,15 +417,30 @@ export class RecordTable<T extends object> {
     }
     const landing = new RecordTable(this.#session, this.#class, options.landing);
     await landing.ensureTable(options);
-    const file = join(options.stagingDir, `${newIngestId()}.parquet`);
-    await mkdir(options.stagingDir, { recursive: true });
-    await writeFile(file, await toParquet(this.descriptor, valid));
+    // The file goes where the server can read it: a folder it shares with this client, or the staging store.
+    let file: string;
+    let staged: StagedFile | undefined;
+    if (options.stagingDir !== undefined) {
+      file = join(options.stagingDir, `${newIngestId()}.parquet`);
+      await mkdir(options.stagingDir, { recursive: true });
+      await writeFile(file, await toParquet(this.descriptor, valid));
+    } else if (this.#stager !== undefined) {
+      staged = await this.#stager.stage(toArrow(this.descriptor, valid), `${this.#appId}-landing`, options.signal);
+      file = staged.uri;
+    } else {
+      throw new InvalidArgumentError("stageRecords needs a stagingDir, or a staging store on the table handle");
+    }
     const ids = valid.map((r) => String((r as Record<string, unknown>)[ingestField.name]));
-    await this.#session.sql(
-      `INSERT INTO ${landing.target.sql} BY NAME SELECT * FROM parquet.${quoteIdentifier(escapeGlob(file))}`,
-      undefined,
-      options,
-    );
+    try {
+      await this.#session.sql(
+        `INSERT INTO ${landing.target.sql} BY NAME SELECT * FROM parquet.${quoteIdentifier(escapeGlob(file))}`,
+        undefined,
+        options,
+      );
+    } finally {
+      // Once in the landing table, the staged copy is not needed (a local file is kept: it is the caller's folder).
+      if (staged !== undefined) await this.#stager?.remove(staged);
+    }
     const source = `(SELECT * FROM ${landing.target.sql} WHERE array_contains(:ids, ${quoteIdentifier(ingestField.column)}))`;
     const [metrics] = await this.#repeatable("MERGE", options, async (budget) =>
       (await this.#session.sql(this.#mergeSql(source, keys), { ids }, { ...options, budget })).collect({
@@ -592,11 +625,21 @@ export class RecordTable<T extends object> {
     return copy;
   }
 
-  #where(): TableLocation {
+  #where(): RecordTableOptions {
     return {
       ...(this.target.location === undefined ? {} : { location: this.target.location }),
       ...(this.target.tableName === undefined ? {} : { tableName: this.target.tableName }),
+      ...(this.#staging === undefined ? {} : { staging: this.#staging }),
     };
+  }
+
+  /**
+   * Remove staged files older than `olderThanMs` (default a day) from the staging store: what a load that crashed
+   * between its upload and its commit left behind. Returns their keys.
+   */
+  cleanStaging(olderThanMs?: number): Promise<string[]> {
+    if (this.#stager === undefined) throw new InvalidArgumentError("this table handle has no staging store");
+    return this.#stager.clean(olderThanMs);
   }
 
   /** @internal Validate and encode records for an append (see `#prepare`). */
@@ -626,18 +669,18 @@ export class RecordTable<T extends object> {
    */
   async #append(
     batch: PreparedBatch,
-    options: QueryOptions & { budget: RetryBudget },
+    options: QueryOptions & { budget: RetryBudget; path?: InsertOptions["path"] },
     explicit?: { appId: string; version: bigint | undefined },
   ): Promise<InsertResult> {
     const { inserted, rejected, data } = batch;
     const appId = explicit?.appId ?? this.#appId;
     if (data === undefined) {
       const key = explicit?.version === undefined ? undefined : { appId, version: explicit.version };
-      return { inserted, rejected, version: undefined, idempotencyKey: key, alreadyCommitted: false };
+      return { inserted, rejected, version: undefined, idempotencyKey: key, alreadyCommitted: false, path: "direct" };
     }
+    const path = this.#pathOf(data, options.path);
     const state = this.#writer(appId);
     const sha256 = batchFingerprint(this.descriptor, data);
-    let df: DataFrame | undefined;
     // Aborted before its append was sent (while uploading, waiting for its turn, recovering its version): nothing
     // of the batch can be in the table. Once sent, the append's own handler below says what happened.
     const notSent = (error: unknown): never => {
@@ -646,47 +689,70 @@ export class RecordTable<T extends object> {
       }
       throw error;
     };
-    // Uploading does not need the writer's turn: it overlaps the append in flight.
-    df = await this.#repeatable("upload", options, (budget) =>
-      this.#session.createDataFrame(data, { ...options, budget }),
-    ).catch(notSent);
-    return queued(state, options.signal, async () => {
-      const version = explicit?.version ?? (await this.#nextVersion(state, appId, options));
-      if (state.next === undefined || state.next <= version) state.next = version + 1n;
-      const key = { appId, version };
-      if (state.recorded !== undefined && version <= state.recorded) {
-        // Delta holds this version of the app id already: the batch landed before (a resumed run), or the key is
-        // taken by another batch. Nothing is sent; the commit says which.
-        const commit = await this.#verify(state, key, sha256, options);
-        return { inserted, rejected, version: commit.version, idempotencyKey: key, alreadyCommitted: true };
-      }
-      const marker = encodeMarker({ appId, txnVersion: version, sha256, rows: data.numRows });
-      let sent = false;
-      for (;;) {
-        try {
-          df ??= await this.#session.createDataFrame(data, options);
-          const writer = df.write
-            .format("delta")
-            .mode("append")
-            .option("txnAppId", appId)
-            .option("txnVersion", version)
-            .option("userMetadata", marker);
-          sent = true;
-          // On abort the append is interrupted, and followed until the server says how it ended.
-          const writeOptions = { ...options, onAbort: "settle" as const };
-          if (this.target.location !== undefined) await writer.save(this.target.location, writeOptions);
-          else await writer.saveAsTable(this.target.tableName as string, writeOptions);
+    // Uploading (into the session, or into object storage) does not need the writer's turn: it overlaps the append
+    // in flight. A staged file is the commit's input: read by the executors, removed once the commit has ended.
+    let staged: StagedFile | undefined;
+    const upload = async (): Promise<DataFrame> => {
+      if (path === "direct") return this.#session.createDataFrame(data, options);
+      staged ??= await (this.#stager as Stager).stage(data, appId, options.signal);
+      return this.#session.read("parquet", [staged.uri]);
+    };
+    let df: DataFrame | undefined;
+    try {
+      df = await this.#repeatable("upload", options, () => upload()).catch(notSent);
+      return await queued(state, options.signal, async () => {
+        const version = explicit?.version ?? (await this.#nextVersion(state, appId, options));
+        if (state.next === undefined || state.next <= version) state.next = version + 1n;
+        const key = { appId, version };
+        if (state.recorded !== undefined && version <= state.recorded) {
+          // Delta holds this version of the app id already: the batch landed before (a resumed run), or the key is
+          // taken by another batch. Nothing is sent; the commit says which.
           const commit = await this.#verify(state, key, sha256, options);
-          if (state.recorded === undefined || state.recorded < version) state.recorded = version;
-          return { inserted, rejected, version: commit.version, idempotencyKey: key, alreadyCommitted: false };
-        } catch (error) {
-          if (isCancelledError(error)) throw await this.#cancelled(error, sent, state, key, sha256);
-          await this.#beforeRepeat("append", error, options.budget);
-          // Run again from the upload when the server lost the session (and the data with it).
-          if (isSparkError(error) && error.errorClass === "INVALID_HANDLE.SESSION_CHANGED") df = undefined;
+          return { inserted, rejected, version: commit.version, idempotencyKey: key, alreadyCommitted: true, path };
         }
+        const marker = encodeMarker({ appId, txnVersion: version, sha256, rows: data.numRows });
+        let sent = false;
+        for (;;) {
+          try {
+            df ??= await upload();
+            const writer = df.write
+              .format("delta")
+              .mode("append")
+              .option("txnAppId", appId)
+              .option("txnVersion", version)
+              .option("userMetadata", marker);
+            sent = true;
+            // On abort the append is interrupted, and followed until the server says how it ended.
+            const writeOptions = { ...options, onAbort: "settle" as const };
+            if (this.target.location !== undefined) await writer.save(this.target.location, writeOptions);
+            else await writer.saveAsTable(this.target.tableName as string, writeOptions);
+            const commit = await this.#verify(state, key, sha256, options);
+            if (state.recorded === undefined || state.recorded < version) state.recorded = version;
+            return { inserted, rejected, version: commit.version, idempotencyKey: key, alreadyCommitted: false, path };
+          } catch (error) {
+            if (isCancelledError(error)) throw await this.#cancelled(error, sent, state, key, sha256);
+            await this.#beforeRepeat("append", error, options.budget);
+            // Run again from the upload when the server lost the session (and the data with it; a staged file stays).
+            if (isSparkError(error) && error.errorClass === "INVALID_HANDLE.SESSION_CHANGED") df = undefined;
+          }
+        }
+      }).catch(notSent);
+    } finally {
+      if (staged !== undefined) await (this.#stager as Stager).remove(staged);
+    }
+  }
+
+  /** The path of a batch: `requested`, or by its size under "auto". */
+  #pathOf(data: Table, requested: InsertOptions["path"]): "direct" | "bulk" {
+    if (requested === "bulk") {
+      if (this.#stager === undefined) {
+        throw new InvalidArgumentError('path: "bulk" needs a staging store (the `staging` option of the table handle)');
       }
-    }).catch(notSent);
+      return "bulk";
+    }
+    if (requested === "direct" || this.#stager === undefined) return "direct";
+    const bytes = data.batches.reduce((n, b) => n + b.data.byteLength, 0);
+    return bytes >= this.#stager.minBytes ? "bulk" : "direct";
   }
 
   /** The commit under `key` holds this batch: it is returned. Anything else is an `IdempotencyConflictError`. */

@@ -40,3 +40,29 @@ export function referencedRecord<R extends TypeRefs>(type: FieldType<R>): R["rec
 export function zeroEnumValue(desc: Pick<EnumDescriptor, "values">): string {
   return (desc.values.find((v) => v.number === 0) ?? desc.values[0])?.name ?? "";
 }
+
+/**
+ * Whether a field of `type` is nullable unless its contract says more: oneof members are; proto3 scalars, enums
+ * and decimal text are NOT NULL (`optional` makes them nullable); lists and maps are NOT NULL (absent means empty);
+ * message-typed fields (records, wrappers, timestamps, JSON values, FieldMasks) are nullable. Generated
+ * descriptors (the runtime's codegenv1 seam) write `nullable` only where a field differs from this.
+ */
+export function defaultNullable<R extends TypeRefs>(type: FieldType<R>, inOneof: boolean): boolean {
+  if (inOneof) return true;
+  switch (type.kind) {
+    case "scalar":
+    case "enum":
+    case "decimal":
+    case "map":
+      return false;
+    case "list":
+      return isFieldMask(type);
+    case "message":
+    case "timestamp":
+    case "date":
+    case "duration":
+    case "wrapper":
+    case "json":
+      return true;
+  }
+}

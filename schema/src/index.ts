@@ -1,9 +1,10 @@
 /**
  * `@lakehouse-contracts/schema`: the type model of Protobuf record contracts, written once. Field types, record and
- * table descriptors, ingest roles (descriptor.ts); facts about field types (field-type.ts); Spark SQL quoting and
- * table names (sql-text.ts); the Spark (Delta) type of a field type and its DDL (spark-type.ts); a record's StructType
- * JSON and column list (spark-schema.ts); CREATE TABLE (table-sql.ts). Pure functions over plain data: no dependency,
- * no I/O. protoc-gen-lakehouse maps protobuf-es descriptors into it, its runtime and contract review build on it.
+ * table descriptors, ingest roles (descriptor.ts); facts about field types (field-type.ts); the members generated
+ * record classes inherit (record-members.ts); Spark SQL quoting and table names (sql-text.ts); the Spark (Delta) type
+ * of a field type and its DDL (spark-type.ts); a record's StructType JSON and column list (spark-schema.ts); CREATE
+ * TABLE (table-sql.ts). Pure functions over plain data: no dependency, no I/O. protoc-gen-lakehouse maps protobuf-es
+ * descriptors into it, its runtime and contract review build on it.
  */
 export type {
   ColumnDescriptor,
@@ -20,7 +21,15 @@ export type {
   TableDescriptor,
   TypeRefs,
 } from "./descriptor.js";
-export { FIELD_MASK_TYPE, is64Bit, isFieldMask, referencedRecord, zeroEnumValue } from "./field-type.js";
+export {
+  defaultNullable,
+  FIELD_MASK_TYPE,
+  is64Bit,
+  isFieldMask,
+  referencedRecord,
+  zeroEnumValue,
+} from "./field-type.js";
+export { CODEGEN_SEAM, RECORD_INSTANCE_MEMBERS, recordPropertyName } from "./record-members.js";
 export {
   columnListSql,
   descriptorRecords,

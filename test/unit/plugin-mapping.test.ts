@@ -39,10 +39,12 @@ test("google.type.Date is a DATE column of YYYY-MM-DD strings; google.type.Decim
   expect(content).toContain("  bookingDate: string | undefined;\n");
   expect(content).toContain("  amount: string | undefined;\n");
   expect(content).toContain("  valueDates: string[];\n");
-  expect(content).toContain('type: { kind: "date" },');
-  expect(content).toContain('type: { kind: "decimal", precision: 20, scale: 4 },');
-  expect(content).toContain('type: { kind: "list", element: { kind: "date" } },');
-  expect(content).toContain('partitionBy: ["booking_date"],');
+  expect(content).toContain('{ no: 1, name: "booking_date", type: "date" },');
+  expect(content).toContain(
+    '{ no: 2, name: "amount", type: { kind: "decimal", precision: 20, scale: 4 }, nullable: true },',
+  );
+  expect(content).toContain('{ no: 3, name: "value_dates", type: { kind: "list", element: "date" } },');
+  expect(content).toContain('table: { name: "entry", partitionBy: ["booking_date"] },');
 });
 
 test("a google.type.Decimal field without the decimal option is an error", () => {

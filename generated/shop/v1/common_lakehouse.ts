@@ -4,10 +4,8 @@
 // @generated from file shop/v1/common.proto (package shop.v1, syntax proto3)
 /* eslint-disable */
 
-import type { EnumDescriptor, ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor } from "@lakehouse-contracts/runtime";
-import { arrowSchema, decodeJson, encodeJson, fromArrow, fromProtoMessage, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet, toProtoMessage } from "@lakehouse-contracts/runtime";
-import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
-import { assertNoViolations, codepoints, standardSchema, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
+import type { EnumDescriptor, RecordDescriptor, Violations } from "@lakehouse-contracts/runtime/codegenv1";
+import { codepoints, describe, describeEnum, record } from "@lakehouse-contracts/runtime/codegenv1";
 
 /**
  * ISO 4217 currencies the shop sells in.
@@ -19,15 +17,12 @@ export type Currency = "CURRENCY_UNSPECIFIED" | "CURRENCY_EUR" | "CURRENCY_USD" 
 /**
  * The values of {@link Currency}, as data for the runtime.
  */
-export const Currency: EnumDescriptor = {
-  typeName: "shop.v1.Currency",
-  values: [
-    { name: "CURRENCY_UNSPECIFIED", number: 0 },
-    { name: "CURRENCY_EUR", number: 1 },
-    { name: "CURRENCY_USD", number: 2 },
-    { name: "CURRENCY_GBP", number: 3 },
-  ],
-};
+export const Currency: EnumDescriptor = describeEnum("shop.v1.Currency", [
+  "CURRENCY_UNSPECIFIED",
+  "CURRENCY_EUR",
+  "CURRENCY_USD",
+  "CURRENCY_GBP",
+]);
 
 /**
  * The fields of a {@link Money}, all optional: what `new Money(init)` takes.
@@ -43,7 +38,7 @@ export interface MoneyInit {
  *
  * @generated from message shop.v1.Money
  */
-export class Money {
+export class Money extends record<Money, MoneyInit>() {
   /**
    * The amount, e.g. "12.50".
    *
@@ -59,149 +54,27 @@ export class Money {
   /**
    * Fields, column types and table options as data: what the runtime derives everything from.
    */
-  static readonly descriptor: RecordDescriptor = {
+  static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "shop.v1.Money",
+    comment: "An amount of money: exact decimal text, never a float.",
     fields: [
       {
+        no: 1,
         name: "amount",
-        protoName: "amount",
-        jsonName: "amount",
-        number: 1,
-        column: "amount",
         type: { kind: "decimal", precision: 18, scale: 2 },
-        nullable: false,
         comment: "The amount, e.g. \"12.50\".",
       },
-      {
-        name: "currency",
-        protoName: "currency",
-        jsonName: "currency",
-        number: 2,
-        column: "currency",
-        type: { kind: "enum", enum: Currency },
-        nullable: false,
-      },
+      { no: 2, name: "currency", type: Currency },
     ],
-    oneofs: [],
-    comment: "An amount of money: exact decimal text, never a float.",
-  };
+  });
 
   /**
    * Proto3 defaults for absent fields; nested records given as init objects become instances.
    */
   constructor(init: MoneyInit = {}) {
+    super();
     this.amount = init.amount ?? "0.00";
     this.currency = init.currency ?? "CURRENCY_UNSPECIFIED";
-  }
-
-  /**
-   * Creates a record; the same as `new Money(init)`.
-   */
-  static create(init: MoneyInit = {}): Money {
-    return new Money(init);
-  }
-
-  /**
-   * Decodes untrusted proto3 JSON strictly (unknown fields, wrong types and overflow are errors, all reported).
-   * @throws the runtime's JsonDecodeError
-   */
-  static fromJson(json: unknown): Money {
-    const result = Money.safeFromJson(json);
-    if (!result.ok) throw result.error;
-    return result.value;
-  }
-
-  /**
-   * Like `fromJson`, but returns `{ ok: false, error }` instead of throwing.
-   */
-  static safeFromJson(json: unknown) {
-    const result = decodeJson(Money.descriptor, json);
-    return result.ok ? { ok: true as const, value: new Money(result.value as MoneyInit) } : result;
-  }
-
-  /**
-   * The record as proto3 JSON.
-   */
-  toJson() {
-    return encodeJson(Money.descriptor, this);
-  }
-
-  /**
-   * The Arrow schema of a table of these records.
-   */
-  static get arrowSchema() {
-    return arrowSchema(Money.descriptor);
-  }
-
-  /**
-   * The Spark schema (StructType) of these records.
-   */
-  static get sparkSchema() {
-    return sparkSchema(Money.descriptor);
-  }
-
-  /**
-   * The Spark DDL column list of these records.
-   */
-  static get sparkDdl() {
-    return sparkDdl(Money.descriptor);
-  }
-
-  /**
-   * The Parquet schema of these records.
-   */
-  static get parquetSchema() {
-    return parquetSchema(Money.descriptor);
-  }
-
-  /**
-   * An Arrow table of `records`, column by column with the exact schema.
-   */
-  static toArrow(records: readonly Money[]) {
-    return toArrow(Money.descriptor, records);
-  }
-
-  /**
-   * The records of an Arrow table with this record's schema.
-   */
-  static fromArrow(table: Parameters<typeof fromArrow>[1]): Money[] {
-    return fromArrow(Money.descriptor, table).map((row) => new Money(row as MoneyInit));
-  }
-
-  /**
-   * A Parquet file of `records`.
-   */
-  static toParquet(records: readonly Money[]): Promise<Uint8Array> {
-    return toParquet(Money.descriptor, records);
-  }
-
-  /**
-   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
-   * @example Money.fromProto(MoneySchema, message)
-   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
-   */
-  static fromProto<S extends ProtoSchema>(
-    schema: S,
-    message: ProtoMessage<S>,
-    options?: ProtoInteropOptions,
-  ): Money {
-    return new Money(fromProtoMessage(Money.descriptor, schema, message, options) as MoneyInit);
-  }
-
-  /**
-   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
-   * @example record.toProto(MoneySchema)
-   */
-  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
-    return toProtoMessage(Money.descriptor, schema, this, options);
-  }
-
-  /**
-   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
-   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
-   */
-  static check(record: Money, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, Money.checkAt, record);
   }
 
   /**
@@ -211,39 +84,6 @@ export class Money {
   static checkAt(v: Violations, r: Money, at: string): void {
     if (!Money$0.includes(r.currency)) v.add(`${at}currency`, "enum.defined_only", "enum.defined_only", "value must be one of the defined enum values", r.currency);
   }
-
-  /**
-   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
-   * rule cannot be evaluated; never throws.
-   */
-  validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Money", () => Money.check(this, options));
-  }
-
-  /**
-   * Validates a record (or an init object, made into a `Money` first), as `validate()` does; never throws for
-   * invalid data or a rule that cannot be evaluated.
-   */
-  static validate(value: Money | MoneyInit, options?: ValidateOptions): ValidationResult {
-    const record = value instanceof Money ? value : new Money(value);
-    return validationResult("shop.v1.Money", () => Money.check(record, options));
-  }
-
-  /**
-   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
-   * evaluated
-   */
-  static assertValid(record: Money): void {
-    assertNoViolations("shop.v1.Money", Money.check(record));
-  }
-
-  /**
-   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
-   */
-  static readonly "~standard": StandardSchemaV1<MoneyInit, Money>["~standard"] = standardSchema(
-    (value) => (value instanceof Money ? value : new Money(value as MoneyInit)),
-    (record: Money) => Money.check(record),
-  );
 }
 
 const Money$0 = ["CURRENCY_UNSPECIFIED", "CURRENCY_EUR", "CURRENCY_USD", "CURRENCY_GBP"] as string[];
@@ -264,7 +104,7 @@ export interface AddressInit {
  *
  * @generated from message shop.v1.Address
  */
-export class Address {
+export class Address extends record<Address, AddressInit>() {
   /**
    * @generated from field: repeated string lines = 1;
    */
@@ -292,170 +132,26 @@ export class Address {
   /**
    * Fields, column types and table options as data: what the runtime derives everything from.
    */
-  static readonly descriptor: RecordDescriptor = {
+  static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "shop.v1.Address",
-    fields: [
-      {
-        name: "lines",
-        protoName: "lines",
-        jsonName: "lines",
-        number: 1,
-        column: "lines",
-        type: { kind: "list", element: { kind: "scalar", scalar: "string" } },
-        nullable: false,
-      },
-      {
-        name: "city",
-        protoName: "city",
-        jsonName: "city",
-        number: 2,
-        column: "city",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-      },
-      {
-        name: "postalCode",
-        protoName: "postal_code",
-        jsonName: "postalCode",
-        number: 3,
-        column: "postal_code",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        comment: "Postal or ZIP code.",
-      },
-      {
-        name: "countryCode",
-        protoName: "country_code",
-        jsonName: "countryCode",
-        number: 4,
-        column: "country_code",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        comment: "ISO 3166-1 alpha-2 country code.",
-      },
-    ],
-    oneofs: [],
     comment: "A postal address.",
-  };
+    fields: [
+      { no: 1, name: "lines", type: { kind: "list", element: "string" } },
+      { no: 2, name: "city", type: "string" },
+      { no: 3, name: "postal_code", type: "string", comment: "Postal or ZIP code." },
+      { no: 4, name: "country_code", type: "string", comment: "ISO 3166-1 alpha-2 country code." },
+    ],
+  });
 
   /**
    * Proto3 defaults for absent fields; nested records given as init objects become instances.
    */
   constructor(init: AddressInit = {}) {
+    super();
     this.lines = [...(init.lines ?? [])];
     this.city = init.city ?? "";
     this.postalCode = init.postalCode ?? "";
     this.countryCode = init.countryCode ?? "";
-  }
-
-  /**
-   * Creates a record; the same as `new Address(init)`.
-   */
-  static create(init: AddressInit = {}): Address {
-    return new Address(init);
-  }
-
-  /**
-   * Decodes untrusted proto3 JSON strictly (unknown fields, wrong types and overflow are errors, all reported).
-   * @throws the runtime's JsonDecodeError
-   */
-  static fromJson(json: unknown): Address {
-    const result = Address.safeFromJson(json);
-    if (!result.ok) throw result.error;
-    return result.value;
-  }
-
-  /**
-   * Like `fromJson`, but returns `{ ok: false, error }` instead of throwing.
-   */
-  static safeFromJson(json: unknown) {
-    const result = decodeJson(Address.descriptor, json);
-    return result.ok ? { ok: true as const, value: new Address(result.value as AddressInit) } : result;
-  }
-
-  /**
-   * The record as proto3 JSON.
-   */
-  toJson() {
-    return encodeJson(Address.descriptor, this);
-  }
-
-  /**
-   * The Arrow schema of a table of these records.
-   */
-  static get arrowSchema() {
-    return arrowSchema(Address.descriptor);
-  }
-
-  /**
-   * The Spark schema (StructType) of these records.
-   */
-  static get sparkSchema() {
-    return sparkSchema(Address.descriptor);
-  }
-
-  /**
-   * The Spark DDL column list of these records.
-   */
-  static get sparkDdl() {
-    return sparkDdl(Address.descriptor);
-  }
-
-  /**
-   * The Parquet schema of these records.
-   */
-  static get parquetSchema() {
-    return parquetSchema(Address.descriptor);
-  }
-
-  /**
-   * An Arrow table of `records`, column by column with the exact schema.
-   */
-  static toArrow(records: readonly Address[]) {
-    return toArrow(Address.descriptor, records);
-  }
-
-  /**
-   * The records of an Arrow table with this record's schema.
-   */
-  static fromArrow(table: Parameters<typeof fromArrow>[1]): Address[] {
-    return fromArrow(Address.descriptor, table).map((row) => new Address(row as AddressInit));
-  }
-
-  /**
-   * A Parquet file of `records`.
-   */
-  static toParquet(records: readonly Address[]): Promise<Uint8Array> {
-    return toParquet(Address.descriptor, records);
-  }
-
-  /**
-   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
-   * @example Address.fromProto(AddressSchema, message)
-   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
-   */
-  static fromProto<S extends ProtoSchema>(
-    schema: S,
-    message: ProtoMessage<S>,
-    options?: ProtoInteropOptions,
-  ): Address {
-    return new Address(fromProtoMessage(Address.descriptor, schema, message, options) as AddressInit);
-  }
-
-  /**
-   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
-   * @example record.toProto(AddressSchema)
-   */
-  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
-    return toProtoMessage(Address.descriptor, schema, this, options);
-  }
-
-  /**
-   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
-   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
-   */
-  static check(record: Address, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, Address.checkAt, record);
   }
 
   /**
@@ -467,38 +163,5 @@ export class Address {
     if (codepoints(r.postalCode) > 16) v.add(`${at}postal_code`, "string.max_len", "string.max_len", "must be at most 16 characters", r.postalCode);
     if (codepoints(r.countryCode) !== 2) v.add(`${at}country_code`, "string.len", "string.len", "must be 2 characters", r.countryCode);
   }
-
-  /**
-   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
-   * rule cannot be evaluated; never throws.
-   */
-  validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Address", () => Address.check(this, options));
-  }
-
-  /**
-   * Validates a record (or an init object, made into a `Address` first), as `validate()` does; never throws for
-   * invalid data or a rule that cannot be evaluated.
-   */
-  static validate(value: Address | AddressInit, options?: ValidateOptions): ValidationResult {
-    const record = value instanceof Address ? value : new Address(value);
-    return validationResult("shop.v1.Address", () => Address.check(record, options));
-  }
-
-  /**
-   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
-   * evaluated
-   */
-  static assertValid(record: Address): void {
-    assertNoViolations("shop.v1.Address", Address.check(record));
-  }
-
-  /**
-   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
-   */
-  static readonly "~standard": StandardSchemaV1<AddressInit, Address>["~standard"] = standardSchema(
-    (value) => (value instanceof Address ? value : new Address(value as AddressInit)),
-    (record: Address) => Address.check(record),
-  );
 }
 

@@ -4,12 +4,10 @@
 // @generated from file shop/v1/customer.proto (package shop.v1, syntax proto3)
 /* eslint-disable */
 
-import type { EnumDescriptor, ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
-import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, fromProtoMessage, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet, toProtoMessage } from "@lakehouse-contracts/runtime";
+import type { EnumDescriptor, RecordDescriptor, Violations } from "@lakehouse-contracts/runtime/codegenv1";
+import { allUnique, codepoints, describe, describeEnum, fieldMaskWithin, isEmail, newIngestId, re2, subscript, table } from "@lakehouse-contracts/runtime/codegenv1";
 import type { AddressInit, MoneyInit } from "./common_lakehouse.js";
 import { Address, Money } from "./common_lakehouse.js";
-import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
-import { allUnique, assertNoViolations, codepoints, fieldMaskWithin, isEmail, re2, standardSchema, subscript, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
 
 /**
  * Loyalty tier; stored as its number.
@@ -21,14 +19,11 @@ export type Customer_Tier = "TIER_UNSPECIFIED" | "TIER_SILVER" | "TIER_GOLD";
 /**
  * The values of {@link Customer_Tier}, as data for the runtime.
  */
-export const Customer_Tier: EnumDescriptor = {
-  typeName: "shop.v1.Customer.Tier",
-  values: [
-    { name: "TIER_UNSPECIFIED", number: 0 },
-    { name: "TIER_SILVER", number: 1 },
-    { name: "TIER_GOLD", number: 2 },
-  ],
-};
+export const Customer_Tier: EnumDescriptor = describeEnum("shop.v1.Customer.Tier", [
+  "TIER_UNSPECIFIED",
+  "TIER_SILVER",
+  "TIER_GOLD",
+]);
 
 /**
  * The fields of a {@link Customer}, all optional: what `new Customer(init)` takes.
@@ -56,7 +51,7 @@ export interface CustomerInit {
  *
  * @generated from message shop.v1.Customer
  */
-export class Customer {
+export class Customer extends table<Customer, CustomerInit>() {
   /**
    * Our id of the customer.
    *
@@ -146,173 +141,61 @@ export class Customer {
   verifiedFields: string[] | undefined;
 
   /**
-   * The table this record is a row of (the `table` option).
-   */
-  static readonly table: TableDescriptor = {
-    name: "customers",
-    catalog: "main",
-    schema: "shop",
-    primaryKey: ["customer_id"],
-    partitionBy: [],
-    clusterBy: ["country_code"],
-    comment: "A customer account.",
-  };
-
-  /**
    * Fields, column types and table options as data: what the runtime derives everything from.
    */
-  static readonly descriptor: RecordDescriptor = {
+  static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "shop.v1.Customer",
+    comment: "A customer account.",
+    table: {
+      name: "customers",
+      catalog: "main",
+      schema: "shop",
+      primaryKey: ["customer_id"],
+      clusterBy: ["country_code"],
+    },
     fields: [
+      { no: 1, name: "customer_id", type: "string", comment: "Our id of the customer." },
+      { no: 2, name: "email", type: "string", sensitive: true, comment: "Contact e-mail; personal data." },
+      { no: 3, name: "display_name", type: "string" },
+      { no: 4, name: "billing_address", type: () => Address.descriptor, comment: "Billing address." },
       {
-        name: "customerId",
-        protoName: "customer_id",
-        jsonName: "customerId",
-        number: 1,
-        column: "customer_id",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        comment: "Our id of the customer.",
-      },
-      {
-        name: "email",
-        protoName: "email",
-        jsonName: "email",
-        number: 2,
-        column: "email",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        comment: "Contact e-mail; personal data.",
-        sensitive: true,
-      },
-      {
-        name: "displayName",
-        protoName: "display_name",
-        jsonName: "displayName",
-        number: 3,
-        column: "display_name",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-      },
-      {
-        name: "billingAddress",
-        protoName: "billing_address",
-        jsonName: "billingAddress",
-        number: 4,
-        column: "billing_address",
-        type: { kind: "message", record: () => Address.descriptor },
-        nullable: true,
-        comment: "Billing address.",
-      },
-      {
-        name: "countryCode",
-        protoName: "country_code",
-        jsonName: "countryCode",
-        number: 5,
-        column: "country_code",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
+        no: 5,
+        name: "country_code",
+        type: "string",
         comment: "Country of the billing address, kept as its own column for clustering.",
       },
+      { no: 6, name: "tags", type: { kind: "list", element: "string" }, comment: "Free-form labels." },
       {
-        name: "tags",
-        protoName: "tags",
-        jsonName: "tags",
-        number: 6,
-        column: "tags",
-        type: { kind: "list", element: { kind: "scalar", scalar: "string" } },
-        nullable: false,
-        comment: "Free-form labels.",
-      },
-      {
+        no: 7,
         name: "attributes",
-        protoName: "attributes",
-        jsonName: "attributes",
-        number: 7,
-        column: "attributes",
-        type: { kind: "map", key: "string", value: { kind: "scalar", scalar: "string" } },
-        nullable: false,
+        type: { kind: "map", key: "string", value: "string" },
         comment: "Attributes set by other systems, by key.",
       },
       {
-        name: "loyaltyPoints",
-        protoName: "loyalty_points",
-        jsonName: "loyaltyPoints",
-        number: 8,
-        column: "loyalty_points",
+        no: 8,
+        name: "loyalty_points",
         type: { kind: "wrapper", scalar: "int64" },
-        nullable: true,
         comment: "Loyalty points, absent for customers outside the programme.",
       },
+      { no: 9, name: "tier", type: { kind: "enum", enum: Customer_Tier, asInt: true } },
+      { no: 10, name: "lifetime_value", type: () => Money.descriptor, comment: "Lifetime spend." },
+      { no: 11, name: "ingest_id", type: "string", role: "ingest_id" },
+      { no: 12, name: "created_at", type: "timestamp", role: "created_at" },
+      { no: 13, name: "updated_at", type: "timestamp", role: "updated_at" },
       {
-        name: "tier",
-        protoName: "tier",
-        jsonName: "tier",
-        number: 9,
-        column: "tier",
-        type: { kind: "enum", enum: Customer_Tier, asInt: true },
-        nullable: false,
-      },
-      {
-        name: "lifetimeValue",
-        protoName: "lifetime_value",
-        jsonName: "lifetimeValue",
-        number: 10,
-        column: "lifetime_value",
-        type: { kind: "message", record: () => Money.descriptor },
-        nullable: true,
-        comment: "Lifetime spend.",
-      },
-      {
-        name: "ingestId",
-        protoName: "ingest_id",
-        jsonName: "ingestId",
-        number: 11,
-        column: "ingest_id",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        role: "ingest_id",
-      },
-      {
-        name: "createdAt",
-        protoName: "created_at",
-        jsonName: "createdAt",
-        number: 12,
-        column: "created_at",
-        type: { kind: "timestamp" },
-        nullable: true,
-        role: "created_at",
-      },
-      {
-        name: "updatedAt",
-        protoName: "updated_at",
-        jsonName: "updatedAt",
-        number: 13,
-        column: "updated_at",
-        type: { kind: "timestamp" },
-        nullable: true,
-        role: "updated_at",
-      },
-      {
-        name: "verifiedFields",
-        protoName: "verified_fields",
-        jsonName: "verifiedFields",
-        number: 14,
-        column: "verified_fields",
-        type: { kind: "list", element: { kind: "scalar", scalar: "string" }, wellKnown: "FieldMask" },
-        nullable: true,
+        no: 14,
+        name: "verified_fields",
+        type: { kind: "list", element: "string", wellKnown: "FieldMask" },
         comment: "The profile fields the customer has confirmed, as field paths.",
       },
     ],
-    oneofs: [],
-    table: Customer.table,
-    comment: "A customer account.",
-  };
+  });
 
   /**
    * Proto3 defaults for absent fields; a new ingest id and the current time for ingest metadata not given.
    */
   constructor(init: CustomerInit = {}) {
+    super();
     const now = new Date();
     this.customerId = init.customerId ?? "";
     this.email = init.email ?? "";
@@ -328,123 +211,6 @@ export class Customer {
     this.createdAt = init.createdAt ?? now;
     this.updatedAt = init.updatedAt ?? now;
     this.verifiedFields = init.verifiedFields === undefined ? undefined : [...init.verifiedFields];
-  }
-
-  /**
-   * Creates a record; the same as `new Customer(init)`.
-   */
-  static create(init: CustomerInit = {}): Customer {
-    return new Customer(init);
-  }
-
-  /**
-   * Decodes untrusted proto3 JSON strictly (unknown fields, wrong types and overflow are errors, all reported).
-   * @throws the runtime's JsonDecodeError
-   */
-  static fromJson(json: unknown): Customer {
-    const result = Customer.safeFromJson(json);
-    if (!result.ok) throw result.error;
-    return result.value;
-  }
-
-  /**
-   * Like `fromJson`, but returns `{ ok: false, error }` instead of throwing.
-   */
-  static safeFromJson(json: unknown) {
-    const result = decodeJson(Customer.descriptor, json);
-    return result.ok ? { ok: true as const, value: new Customer(result.value as CustomerInit) } : result;
-  }
-
-  /**
-   * The record as proto3 JSON.
-   */
-  toJson() {
-    return encodeJson(Customer.descriptor, this);
-  }
-
-  /**
-   * The Arrow schema of a table of these records.
-   */
-  static get arrowSchema() {
-    return arrowSchema(Customer.descriptor);
-  }
-
-  /**
-   * The Spark schema (StructType) of these records.
-   */
-  static get sparkSchema() {
-    return sparkSchema(Customer.descriptor);
-  }
-
-  /**
-   * The Spark DDL column list of these records.
-   */
-  static get sparkDdl() {
-    return sparkDdl(Customer.descriptor);
-  }
-
-  /**
-   * The Parquet schema of these records.
-   */
-  static get parquetSchema() {
-    return parquetSchema(Customer.descriptor);
-  }
-
-  /**
-   * `CREATE TABLE` (Delta) for this record's table: columns, NOT NULL, comments, partitioning and clustering.
-   */
-  static createTableSql(options?: { location?: string; tableName?: string; ifNotExists?: boolean }) {
-    return createTableSql(Customer.descriptor, options);
-  }
-
-  /**
-   * An Arrow table of `records`, column by column with the exact schema.
-   */
-  static toArrow(records: readonly Customer[]) {
-    return toArrow(Customer.descriptor, records);
-  }
-
-  /**
-   * The records of an Arrow table with this record's schema.
-   */
-  static fromArrow(table: Parameters<typeof fromArrow>[1]): Customer[] {
-    return fromArrow(Customer.descriptor, table).map((row) => new Customer(row as CustomerInit));
-  }
-
-  /**
-   * A Parquet file of `records`.
-   */
-  static toParquet(records: readonly Customer[]): Promise<Uint8Array> {
-    return toParquet(Customer.descriptor, records);
-  }
-
-  /**
-   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
-   * @example Customer.fromProto(CustomerSchema, message)
-   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
-   */
-  static fromProto<S extends ProtoSchema>(
-    schema: S,
-    message: ProtoMessage<S>,
-    options?: ProtoInteropOptions,
-  ): Customer {
-    return new Customer(fromProtoMessage(Customer.descriptor, schema, message, options) as CustomerInit);
-  }
-
-  /**
-   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
-   * @example record.toProto(CustomerSchema)
-   */
-  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
-    return toProtoMessage(Customer.descriptor, schema, this, options);
-  }
-
-  /**
-   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
-   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
-   */
-  static check(record: Customer, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, Customer.checkAt, record);
   }
 
   /**
@@ -481,39 +247,6 @@ export class Customer {
       if (!fieldMaskWithin(r.verifiedFields, Customer$2)) v.add(`${at}verified_fields`, "field_mask.in", "field_mask.in", "must only contain paths in [email, display_name, billing_address, country_code]", r.verifiedFields);
     }
   }
-
-  /**
-   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
-   * rule cannot be evaluated; never throws.
-   */
-  validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Customer", () => Customer.check(this, options));
-  }
-
-  /**
-   * Validates a record (or an init object, made into a `Customer` first), as `validate()` does; never throws for
-   * invalid data or a rule that cannot be evaluated.
-   */
-  static validate(value: Customer | CustomerInit, options?: ValidateOptions): ValidationResult {
-    const record = value instanceof Customer ? value : new Customer(value);
-    return validationResult("shop.v1.Customer", () => Customer.check(record, options));
-  }
-
-  /**
-   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
-   * evaluated
-   */
-  static assertValid(record: Customer): void {
-    assertNoViolations("shop.v1.Customer", Customer.check(record));
-  }
-
-  /**
-   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
-   */
-  static readonly "~standard": StandardSchemaV1<CustomerInit, Customer>["~standard"] = standardSchema(
-    (value) => (value instanceof Customer ? value : new Customer(value as CustomerInit)),
-    (record: Customer) => Customer.check(record),
-  );
 }
 
 const Customer$0 = re2("^[A-Z]{2}$");

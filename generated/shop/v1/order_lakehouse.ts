@@ -4,14 +4,12 @@
 // @generated from file shop/v1/order.proto (package shop.v1, syntax proto3)
 /* eslint-disable */
 
-import type { EnumDescriptor, JsonObject, ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
-import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, fromProtoMessage, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet, toProtoMessage } from "@lakehouse-contracts/runtime";
+import type { EnumDescriptor, JsonObject, RecordDescriptor, Violations } from "@lakehouse-contracts/runtime/codegenv1";
+import { codepoints, describe, describeEnum, newIngestId, re2, record, subscript, table } from "@lakehouse-contracts/runtime/codegenv1";
 import type { AddressInit, MoneyInit } from "./common_lakehouse.js";
 import { Address, Currency, Money } from "./common_lakehouse.js";
 import type { CustomerInit } from "./customer_lakehouse.js";
 import { Customer } from "./customer_lakehouse.js";
-import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
-import { assertNoViolations, codepoints, re2, standardSchema, subscript, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
 
 /**
  * Where the order is in its life.
@@ -28,16 +26,13 @@ export type Order_Status =
 /**
  * The values of {@link Order_Status}, as data for the runtime.
  */
-export const Order_Status: EnumDescriptor = {
-  typeName: "shop.v1.Order.Status",
-  values: [
-    { name: "STATUS_UNSPECIFIED", number: 0 },
-    { name: "STATUS_PLACED", number: 1 },
-    { name: "STATUS_PAID", number: 2 },
-    { name: "STATUS_SHIPPED", number: 3 },
-    { name: "STATUS_CANCELLED", number: 4 },
-  ],
-};
+export const Order_Status: EnumDescriptor = describeEnum("shop.v1.Order.Status", [
+  "STATUS_UNSPECIFIED",
+  "STATUS_PLACED",
+  "STATUS_PAID",
+  "STATUS_SHIPPED",
+  "STATUS_CANCELLED",
+]);
 
 /**
  * The channel an order came through; orders are partitioned by it.
@@ -53,15 +48,12 @@ export type SalesChannel =
 /**
  * The values of {@link SalesChannel}, as data for the runtime.
  */
-export const SalesChannel: EnumDescriptor = {
-  typeName: "shop.v1.SalesChannel",
-  values: [
-    { name: "SALES_CHANNEL_UNSPECIFIED", number: 0 },
-    { name: "SALES_CHANNEL_WEB", number: 1 },
-    { name: "SALES_CHANNEL_APP", number: 2 },
-    { name: "SALES_CHANNEL_STORE", number: 3 },
-  ],
-};
+export const SalesChannel: EnumDescriptor = describeEnum("shop.v1.SalesChannel", [
+  "SALES_CHANNEL_UNSPECIFIED",
+  "SALES_CHANNEL_WEB",
+  "SALES_CHANNEL_APP",
+  "SALES_CHANNEL_STORE",
+]);
 
 /**
  * The fields of a {@link Order}, all optional: what `new Order(init)` takes.
@@ -104,7 +96,7 @@ export interface OrderInit {
  *
  * @generated from message shop.v1.Order
  */
-export class Order {
+export class Order extends table<Order, OrderInit>() {
   /**
    * Order id, e.g. "ord_01J…".
    *
@@ -254,286 +246,94 @@ export class Order {
   updatedAt: Date;
 
   /**
-   * The table this record is a row of (the `table` option).
-   */
-  static readonly table: TableDescriptor = {
-    name: "orders",
-    primaryKey: ["order_id"],
-    partitionBy: ["sales_channel"],
-    clusterBy: [],
-    comment: "Orders as placed, one row per order.",
-  };
-
-  /**
    * Fields, column types and table options as data: what the runtime derives everything from.
    */
-  static readonly descriptor: RecordDescriptor = {
+  static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "shop.v1.Order",
+    comment: "One order placed by a customer.",
+    table: {
+      name: "orders",
+      primaryKey: ["order_id"],
+      partitionBy: ["sales_channel"],
+      comment: "Orders as placed, one row per order.",
+    },
     fields: [
+      { no: 1, name: "order_id", type: "string", comment: "Order id, e.g. \"ord_01J…\"." },
+      { no: 2, name: "customer_id", type: "string" },
+      { no: 3, name: "status", type: Order_Status },
+      { no: 4, name: "sales_channel", type: SalesChannel },
       {
-        name: "orderId",
-        protoName: "order_id",
-        jsonName: "orderId",
-        number: 1,
-        column: "order_id",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        comment: "Order id, e.g. \"ord_01J…\".",
-      },
-      {
-        name: "customerId",
-        protoName: "customer_id",
-        jsonName: "customerId",
-        number: 2,
-        column: "customer_id",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-      },
-      {
-        name: "status",
-        protoName: "status",
-        jsonName: "status",
-        number: 3,
-        column: "status",
-        type: { kind: "enum", enum: Order_Status },
-        nullable: false,
-      },
-      {
-        name: "salesChannel",
-        protoName: "sales_channel",
-        jsonName: "salesChannel",
-        number: 4,
-        column: "sales_channel",
-        type: { kind: "enum", enum: SalesChannel },
-        nullable: false,
-      },
-      {
+        no: 5,
         name: "lines",
-        protoName: "lines",
-        jsonName: "lines",
-        number: 5,
-        column: "lines",
-        type: { kind: "list", element: { kind: "message", record: () => Order_Line.descriptor } },
-        nullable: false,
+        type: { kind: "list", element: () => Order_Line.descriptor },
         comment: "Order lines, in the order they were added.",
       },
       {
+        no: 6,
         name: "total",
-        protoName: "total",
-        jsonName: "total",
-        number: 6,
         column: "total_amount",
         type: { kind: "decimal", precision: 18, scale: 2 },
-        nullable: false,
         comment: "Total due, in the order's currency.",
       },
+      { no: 7, name: "currency", type: Currency },
+      { no: 8, name: "shipping_address", type: () => Address.descriptor },
       {
-        name: "currency",
-        protoName: "currency",
-        jsonName: "currency",
-        number: 7,
-        column: "currency",
-        type: { kind: "enum", enum: Currency },
-        nullable: false,
-      },
-      {
-        name: "shippingAddress",
-        protoName: "shipping_address",
-        jsonName: "shippingAddress",
-        number: 8,
-        column: "shipping_address",
-        type: { kind: "message", record: () => Address.descriptor },
-        nullable: true,
-      },
-      {
-        name: "customerSnapshot",
-        protoName: "customer_snapshot",
-        jsonName: "customerSnapshot",
-        number: 9,
-        column: "customer_snapshot",
-        type: { kind: "message", record: () => Customer.descriptor },
-        nullable: true,
+        no: 9,
+        name: "customer_snapshot",
+        type: () => Customer.descriptor,
         comment: "A snapshot of the customer when the order was placed.",
       },
+      { no: 10, name: "card", type: () => Order_Card.descriptor, oneof: "payment" },
+      { no: 11, name: "voucher_code", type: "string", oneof: "payment", comment: "A gift voucher code." },
+      { no: 12, name: "bank_transfer", type: () => Order_BankTransfer.descriptor, oneof: "payment" },
+      { no: 13, name: "sequence_number", type: "uint64", comment: "Position in the global order stream." },
       {
-        name: "card",
-        protoName: "card",
-        jsonName: "card",
-        number: 10,
-        column: "card",
-        type: { kind: "message", record: () => Order_Card.descriptor },
-        nullable: true,
-        oneof: "payment",
-      },
-      {
-        name: "voucherCode",
-        protoName: "voucher_code",
-        jsonName: "voucherCode",
-        number: 11,
-        column: "voucher_code",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: true,
-        oneof: "payment",
-        comment: "A gift voucher code.",
-      },
-      {
-        name: "bankTransfer",
-        protoName: "bank_transfer",
-        jsonName: "bankTransfer",
-        number: 12,
-        column: "bank_transfer",
-        type: { kind: "message", record: () => Order_BankTransfer.descriptor },
-        nullable: true,
-        oneof: "payment",
-      },
-      {
-        name: "sequenceNumber",
-        protoName: "sequence_number",
-        jsonName: "sequenceNumber",
-        number: 13,
-        column: "sequence_number",
-        type: { kind: "scalar", scalar: "uint64", int64As: "bigint" },
-        nullable: false,
-        comment: "Position in the global order stream.",
-      },
-      {
-        name: "legacyId",
-        protoName: "legacy_id",
-        jsonName: "legacyId",
-        number: 14,
-        column: "legacy_id",
+        no: 14,
+        name: "legacy_id",
         type: { kind: "scalar", scalar: "int64", int64As: "string" },
-        nullable: false,
         comment: "The id in the legacy system, as text so that JavaScript keeps every digit.",
       },
+      { no: 15, name: "delivery_window", type: "duration", comment: "Promised delivery time, from placement." },
       {
-        name: "deliveryWindow",
-        protoName: "delivery_window",
-        jsonName: "deliveryWindow",
-        number: 15,
-        column: "delivery_window",
-        type: { kind: "duration" },
-        nullable: true,
-        comment: "Promised delivery time, from placement.",
-      },
-      {
-        name: "customerNote",
-        protoName: "customer_note",
-        jsonName: "customerNote",
-        number: 16,
-        column: "customer_note",
+        no: 16,
+        name: "customer_note",
         type: { kind: "wrapper", scalar: "string" },
-        nullable: true,
-        comment: "A note from the customer, if any.",
         sensitive: true,
+        comment: "A note from the customer, if any.",
       },
       {
-        name: "checkoutMetadata",
-        protoName: "checkout_metadata",
-        jsonName: "checkoutMetadata",
-        number: 17,
-        column: "checkout_metadata",
+        no: 17,
+        name: "checkout_metadata",
         type: { kind: "json", wellKnown: "Struct" },
-        nullable: true,
         comment: "Whatever the checkout frontend attached.",
       },
       {
-        name: "quantitiesBySku",
-        protoName: "quantities_by_sku",
-        jsonName: "quantitiesBySku",
-        number: 18,
-        column: "quantities_by_sku",
-        type: { kind: "map", key: "string", value: { kind: "scalar", scalar: "uint32" } },
-        nullable: false,
+        no: 18,
+        name: "quantities_by_sku",
+        type: { kind: "map", key: "string", value: "uint32" },
         comment: "Quantities per SKU, for quick lookups.",
       },
       {
-        name: "linesById",
-        protoName: "lines_by_id",
-        jsonName: "linesById",
-        number: 19,
-        column: "lines_by_id",
-        type: { kind: "map", key: "int64", value: { kind: "message", record: () => Order_Line.descriptor } },
-        nullable: false,
+        no: 19,
+        name: "lines_by_id",
+        type: { kind: "map", key: "int64", value: () => Order_Line.descriptor },
         comment: "Lines by line id.",
       },
-      {
-        name: "discountRate",
-        protoName: "discount_rate",
-        jsonName: "discountRate",
-        number: 20,
-        column: "discount_rate",
-        type: { kind: "scalar", scalar: "double" },
-        nullable: true,
-      },
-      {
-        name: "signature",
-        protoName: "signature",
-        jsonName: "signature",
-        number: 21,
-        column: "signature",
-        type: { kind: "scalar", scalar: "bytes" },
-        nullable: false,
-      },
-      {
-        name: "placedAt",
-        protoName: "placed_at",
-        jsonName: "placedAt",
-        number: 22,
-        column: "placed_at",
-        type: { kind: "timestamp" },
-        nullable: true,
-      },
-      {
-        name: "ingestId",
-        protoName: "ingest_id",
-        jsonName: "ingestId",
-        number: 23,
-        column: "ingest_id",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        role: "ingest_id",
-      },
-      {
-        name: "ingestSource",
-        protoName: "ingest_source",
-        jsonName: "ingestSource",
-        number: 24,
-        column: "ingest_source",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        role: "ingest_source",
-      },
-      {
-        name: "createdAt",
-        protoName: "created_at",
-        jsonName: "createdAt",
-        number: 25,
-        column: "created_at",
-        type: { kind: "timestamp" },
-        nullable: true,
-        role: "created_at",
-      },
-      {
-        name: "updatedAt",
-        protoName: "updated_at",
-        jsonName: "updatedAt",
-        number: 26,
-        column: "updated_at",
-        type: { kind: "timestamp" },
-        nullable: true,
-        role: "updated_at",
-      },
+      { no: 20, name: "discount_rate", type: "double", nullable: true },
+      { no: 21, name: "signature", type: "bytes" },
+      { no: 22, name: "placed_at", type: "timestamp" },
+      { no: 23, name: "ingest_id", type: "string", role: "ingest_id" },
+      { no: 24, name: "ingest_source", type: "string", role: "ingest_source" },
+      { no: 25, name: "created_at", type: "timestamp", role: "created_at" },
+      { no: 26, name: "updated_at", type: "timestamp", role: "updated_at" },
     ],
-    oneofs: [{ name: "payment", protoName: "payment", fields: ["card", "voucherCode", "bankTransfer"] }],
-    table: Order.table,
-    comment: "One order placed by a customer.",
-  };
+  });
 
   /**
    * Proto3 defaults for absent fields; a new ingest id and the current time for ingest metadata not given.
    */
   constructor(init: OrderInit = {}) {
+    super();
     const now = new Date();
     this.orderId = init.orderId ?? "";
     this.customerId = init.customerId ?? "";
@@ -568,123 +368,6 @@ export class Order {
     this.ingestSource = init.ingestSource ?? "";
     this.createdAt = init.createdAt ?? now;
     this.updatedAt = init.updatedAt ?? now;
-  }
-
-  /**
-   * Creates a record; the same as `new Order(init)`.
-   */
-  static create(init: OrderInit = {}): Order {
-    return new Order(init);
-  }
-
-  /**
-   * Decodes untrusted proto3 JSON strictly (unknown fields, wrong types and overflow are errors, all reported).
-   * @throws the runtime's JsonDecodeError
-   */
-  static fromJson(json: unknown): Order {
-    const result = Order.safeFromJson(json);
-    if (!result.ok) throw result.error;
-    return result.value;
-  }
-
-  /**
-   * Like `fromJson`, but returns `{ ok: false, error }` instead of throwing.
-   */
-  static safeFromJson(json: unknown) {
-    const result = decodeJson(Order.descriptor, json);
-    return result.ok ? { ok: true as const, value: new Order(result.value as OrderInit) } : result;
-  }
-
-  /**
-   * The record as proto3 JSON.
-   */
-  toJson() {
-    return encodeJson(Order.descriptor, this);
-  }
-
-  /**
-   * The Arrow schema of a table of these records.
-   */
-  static get arrowSchema() {
-    return arrowSchema(Order.descriptor);
-  }
-
-  /**
-   * The Spark schema (StructType) of these records.
-   */
-  static get sparkSchema() {
-    return sparkSchema(Order.descriptor);
-  }
-
-  /**
-   * The Spark DDL column list of these records.
-   */
-  static get sparkDdl() {
-    return sparkDdl(Order.descriptor);
-  }
-
-  /**
-   * The Parquet schema of these records.
-   */
-  static get parquetSchema() {
-    return parquetSchema(Order.descriptor);
-  }
-
-  /**
-   * `CREATE TABLE` (Delta) for this record's table: columns, NOT NULL, comments, partitioning and clustering.
-   */
-  static createTableSql(options?: { location?: string; tableName?: string; ifNotExists?: boolean }) {
-    return createTableSql(Order.descriptor, options);
-  }
-
-  /**
-   * An Arrow table of `records`, column by column with the exact schema.
-   */
-  static toArrow(records: readonly Order[]) {
-    return toArrow(Order.descriptor, records);
-  }
-
-  /**
-   * The records of an Arrow table with this record's schema.
-   */
-  static fromArrow(table: Parameters<typeof fromArrow>[1]): Order[] {
-    return fromArrow(Order.descriptor, table).map((row) => new Order(row as OrderInit));
-  }
-
-  /**
-   * A Parquet file of `records`.
-   */
-  static toParquet(records: readonly Order[]): Promise<Uint8Array> {
-    return toParquet(Order.descriptor, records);
-  }
-
-  /**
-   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
-   * @example Order.fromProto(OrderSchema, message)
-   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
-   */
-  static fromProto<S extends ProtoSchema>(
-    schema: S,
-    message: ProtoMessage<S>,
-    options?: ProtoInteropOptions,
-  ): Order {
-    return new Order(fromProtoMessage(Order.descriptor, schema, message, options) as OrderInit);
-  }
-
-  /**
-   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
-   * @example record.toProto(OrderSchema)
-   */
-  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
-    return toProtoMessage(Order.descriptor, schema, this, options);
-  }
-
-  /**
-   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
-   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
-   */
-  static check(record: Order, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, Order.checkAt, record);
   }
 
   /**
@@ -728,39 +411,6 @@ export class Order {
     if (r.signature.length > 512) v.add(`${at}signature`, "bytes.max_len", "bytes.max_len", "must be at most 512 bytes", r.signature);
     if (r.payment.case === undefined) v.add(`${at}payment`, "", "required", "exactly one field is required in oneof");
   }
-
-  /**
-   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
-   * rule cannot be evaluated; never throws.
-   */
-  validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Order", () => Order.check(this, options));
-  }
-
-  /**
-   * Validates a record (or an init object, made into a `Order` first), as `validate()` does; never throws for
-   * invalid data or a rule that cannot be evaluated.
-   */
-  static validate(value: Order | OrderInit, options?: ValidateOptions): ValidationResult {
-    const record = value instanceof Order ? value : new Order(value);
-    return validationResult("shop.v1.Order", () => Order.check(record, options));
-  }
-
-  /**
-   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
-   * evaluated
-   */
-  static assertValid(record: Order): void {
-    assertNoViolations("shop.v1.Order", Order.check(record));
-  }
-
-  /**
-   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
-   */
-  static readonly "~standard": StandardSchemaV1<OrderInit, Order>["~standard"] = standardSchema(
-    (value) => (value instanceof Order ? value : new Order(value as OrderInit)),
-    (record: Order) => Order.check(record),
-  );
 }
 
 const Order$0 = ["STATUS_UNSPECIFIED"];
@@ -784,7 +434,7 @@ export interface Order_LineInit {
  *
  * @generated from message shop.v1.Order.Line
  */
-export class Order_Line {
+export class Order_Line extends record<Order_Line, Order_LineInit>() {
   /**
    * @generated from field: int64 line_id = 1;
    */
@@ -820,189 +470,35 @@ export class Order_Line {
   /**
    * Fields, column types and table options as data: what the runtime derives everything from.
    */
-  static readonly descriptor: RecordDescriptor = {
+  static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "shop.v1.Order.Line",
+    comment: "One product on an order.",
     fields: [
+      { no: 1, name: "line_id", type: "int64" },
+      { no: 2, name: "sku", type: "string" },
+      { no: 3, name: "quantity", type: "uint32" },
+      { no: 4, name: "unit_price", type: () => Money.descriptor },
       {
-        name: "lineId",
-        protoName: "line_id",
-        jsonName: "lineId",
-        number: 1,
-        column: "line_id",
-        type: { kind: "scalar", scalar: "int64", int64As: "bigint" },
-        nullable: false,
-      },
-      {
-        name: "sku",
-        protoName: "sku",
-        jsonName: "sku",
-        number: 2,
-        column: "sku",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-      },
-      {
-        name: "quantity",
-        protoName: "quantity",
-        jsonName: "quantity",
-        number: 3,
-        column: "quantity",
-        type: { kind: "scalar", scalar: "uint32" },
-        nullable: false,
-      },
-      {
-        name: "unitPrice",
-        protoName: "unit_price",
-        jsonName: "unitPrice",
-        number: 4,
-        column: "unit_price",
-        type: { kind: "message", record: () => Money.descriptor },
-        nullable: true,
-      },
-      {
+        no: 5,
         name: "discount",
-        protoName: "discount",
-        jsonName: "discount",
-        number: 5,
-        column: "discount",
         type: { kind: "wrapper", scalar: "double" },
-        nullable: true,
         comment: "Discount on this line, if any.",
       },
-      {
-        name: "giftMessages",
-        protoName: "gift_messages",
-        jsonName: "giftMessages",
-        number: 6,
-        column: "gift_messages",
-        type: { kind: "list", element: { kind: "scalar", scalar: "string" } },
-        nullable: false,
-      },
+      { no: 6, name: "gift_messages", type: { kind: "list", element: "string" } },
     ],
-    oneofs: [],
-    comment: "One product on an order.",
-  };
+  });
 
   /**
    * Proto3 defaults for absent fields; nested records given as init objects become instances.
    */
   constructor(init: Order_LineInit = {}) {
+    super();
     this.lineId = init.lineId ?? 0n;
     this.sku = init.sku ?? "";
     this.quantity = init.quantity ?? 0;
     this.unitPrice = init.unitPrice === undefined ? undefined : new Money(init.unitPrice);
     this.discount = init.discount;
     this.giftMessages = [...(init.giftMessages ?? [])];
-  }
-
-  /**
-   * Creates a record; the same as `new Order_Line(init)`.
-   */
-  static create(init: Order_LineInit = {}): Order_Line {
-    return new Order_Line(init);
-  }
-
-  /**
-   * Decodes untrusted proto3 JSON strictly (unknown fields, wrong types and overflow are errors, all reported).
-   * @throws the runtime's JsonDecodeError
-   */
-  static fromJson(json: unknown): Order_Line {
-    const result = Order_Line.safeFromJson(json);
-    if (!result.ok) throw result.error;
-    return result.value;
-  }
-
-  /**
-   * Like `fromJson`, but returns `{ ok: false, error }` instead of throwing.
-   */
-  static safeFromJson(json: unknown) {
-    const result = decodeJson(Order_Line.descriptor, json);
-    return result.ok ? { ok: true as const, value: new Order_Line(result.value as Order_LineInit) } : result;
-  }
-
-  /**
-   * The record as proto3 JSON.
-   */
-  toJson() {
-    return encodeJson(Order_Line.descriptor, this);
-  }
-
-  /**
-   * The Arrow schema of a table of these records.
-   */
-  static get arrowSchema() {
-    return arrowSchema(Order_Line.descriptor);
-  }
-
-  /**
-   * The Spark schema (StructType) of these records.
-   */
-  static get sparkSchema() {
-    return sparkSchema(Order_Line.descriptor);
-  }
-
-  /**
-   * The Spark DDL column list of these records.
-   */
-  static get sparkDdl() {
-    return sparkDdl(Order_Line.descriptor);
-  }
-
-  /**
-   * The Parquet schema of these records.
-   */
-  static get parquetSchema() {
-    return parquetSchema(Order_Line.descriptor);
-  }
-
-  /**
-   * An Arrow table of `records`, column by column with the exact schema.
-   */
-  static toArrow(records: readonly Order_Line[]) {
-    return toArrow(Order_Line.descriptor, records);
-  }
-
-  /**
-   * The records of an Arrow table with this record's schema.
-   */
-  static fromArrow(table: Parameters<typeof fromArrow>[1]): Order_Line[] {
-    return fromArrow(Order_Line.descriptor, table).map((row) => new Order_Line(row as Order_LineInit));
-  }
-
-  /**
-   * A Parquet file of `records`.
-   */
-  static toParquet(records: readonly Order_Line[]): Promise<Uint8Array> {
-    return toParquet(Order_Line.descriptor, records);
-  }
-
-  /**
-   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
-   * @example Order_Line.fromProto(Order_LineSchema, message)
-   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
-   */
-  static fromProto<S extends ProtoSchema>(
-    schema: S,
-    message: ProtoMessage<S>,
-    options?: ProtoInteropOptions,
-  ): Order_Line {
-    return new Order_Line(fromProtoMessage(Order_Line.descriptor, schema, message, options) as Order_LineInit);
-  }
-
-  /**
-   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
-   * @example record.toProto(Order_LineSchema)
-   */
-  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
-    return toProtoMessage(Order_Line.descriptor, schema, this, options);
-  }
-
-  /**
-   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
-   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
-   */
-  static check(record: Order_Line, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, Order_Line.checkAt, record);
   }
 
   /**
@@ -1024,39 +520,6 @@ export class Order_Line {
       if (codepoints(x) > 500) v.add(`${at}gift_messages[${i}]`, "repeated.items.string.max_len", "string.max_len", "must be at most 500 characters", x);
     }
   }
-
-  /**
-   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
-   * rule cannot be evaluated; never throws.
-   */
-  validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Order.Line", () => Order_Line.check(this, options));
-  }
-
-  /**
-   * Validates a record (or an init object, made into a `Order_Line` first), as `validate()` does; never throws for
-   * invalid data or a rule that cannot be evaluated.
-   */
-  static validate(value: Order_Line | Order_LineInit, options?: ValidateOptions): ValidationResult {
-    const record = value instanceof Order_Line ? value : new Order_Line(value);
-    return validationResult("shop.v1.Order.Line", () => Order_Line.check(record, options));
-  }
-
-  /**
-   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
-   * evaluated
-   */
-  static assertValid(record: Order_Line): void {
-    assertNoViolations("shop.v1.Order.Line", Order_Line.check(record));
-  }
-
-  /**
-   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
-   */
-  static readonly "~standard": StandardSchemaV1<Order_LineInit, Order_Line>["~standard"] = standardSchema(
-    (value) => (value instanceof Order_Line ? value : new Order_Line(value as Order_LineInit)),
-    (record: Order_Line) => Order_Line.check(record),
-  );
 }
 
 /**
@@ -1073,7 +536,7 @@ export interface Order_CardInit {
  *
  * @generated from message shop.v1.Order.Card
  */
-export class Order_Card {
+export class Order_Card extends record<Order_Card, Order_CardInit>() {
   /**
    * The last four digits.
    *
@@ -1089,150 +552,22 @@ export class Order_Card {
   /**
    * Fields, column types and table options as data: what the runtime derives everything from.
    */
-  static readonly descriptor: RecordDescriptor = {
+  static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "shop.v1.Order.Card",
-    fields: [
-      {
-        name: "last4",
-        protoName: "last4",
-        jsonName: "last4",
-        number: 1,
-        column: "last4",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        comment: "The last four digits.",
-        sensitive: true,
-      },
-      {
-        name: "network",
-        protoName: "network",
-        jsonName: "network",
-        number: 2,
-        column: "network",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-      },
-    ],
-    oneofs: [],
     comment: "Paid by card.",
-  };
+    fields: [
+      { no: 1, name: "last4", type: "string", sensitive: true, comment: "The last four digits." },
+      { no: 2, name: "network", type: "string" },
+    ],
+  });
 
   /**
    * Proto3 defaults for absent fields; nested records given as init objects become instances.
    */
   constructor(init: Order_CardInit = {}) {
+    super();
     this.last4 = init.last4 ?? "";
     this.network = init.network ?? "";
-  }
-
-  /**
-   * Creates a record; the same as `new Order_Card(init)`.
-   */
-  static create(init: Order_CardInit = {}): Order_Card {
-    return new Order_Card(init);
-  }
-
-  /**
-   * Decodes untrusted proto3 JSON strictly (unknown fields, wrong types and overflow are errors, all reported).
-   * @throws the runtime's JsonDecodeError
-   */
-  static fromJson(json: unknown): Order_Card {
-    const result = Order_Card.safeFromJson(json);
-    if (!result.ok) throw result.error;
-    return result.value;
-  }
-
-  /**
-   * Like `fromJson`, but returns `{ ok: false, error }` instead of throwing.
-   */
-  static safeFromJson(json: unknown) {
-    const result = decodeJson(Order_Card.descriptor, json);
-    return result.ok ? { ok: true as const, value: new Order_Card(result.value as Order_CardInit) } : result;
-  }
-
-  /**
-   * The record as proto3 JSON.
-   */
-  toJson() {
-    return encodeJson(Order_Card.descriptor, this);
-  }
-
-  /**
-   * The Arrow schema of a table of these records.
-   */
-  static get arrowSchema() {
-    return arrowSchema(Order_Card.descriptor);
-  }
-
-  /**
-   * The Spark schema (StructType) of these records.
-   */
-  static get sparkSchema() {
-    return sparkSchema(Order_Card.descriptor);
-  }
-
-  /**
-   * The Spark DDL column list of these records.
-   */
-  static get sparkDdl() {
-    return sparkDdl(Order_Card.descriptor);
-  }
-
-  /**
-   * The Parquet schema of these records.
-   */
-  static get parquetSchema() {
-    return parquetSchema(Order_Card.descriptor);
-  }
-
-  /**
-   * An Arrow table of `records`, column by column with the exact schema.
-   */
-  static toArrow(records: readonly Order_Card[]) {
-    return toArrow(Order_Card.descriptor, records);
-  }
-
-  /**
-   * The records of an Arrow table with this record's schema.
-   */
-  static fromArrow(table: Parameters<typeof fromArrow>[1]): Order_Card[] {
-    return fromArrow(Order_Card.descriptor, table).map((row) => new Order_Card(row as Order_CardInit));
-  }
-
-  /**
-   * A Parquet file of `records`.
-   */
-  static toParquet(records: readonly Order_Card[]): Promise<Uint8Array> {
-    return toParquet(Order_Card.descriptor, records);
-  }
-
-  /**
-   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
-   * @example Order_Card.fromProto(Order_CardSchema, message)
-   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
-   */
-  static fromProto<S extends ProtoSchema>(
-    schema: S,
-    message: ProtoMessage<S>,
-    options?: ProtoInteropOptions,
-  ): Order_Card {
-    return new Order_Card(fromProtoMessage(Order_Card.descriptor, schema, message, options) as Order_CardInit);
-  }
-
-  /**
-   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
-   * @example record.toProto(Order_CardSchema)
-   */
-  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
-    return toProtoMessage(Order_Card.descriptor, schema, this, options);
-  }
-
-  /**
-   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
-   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
-   */
-  static check(record: Order_Card, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, Order_Card.checkAt, record);
   }
 
   /**
@@ -1243,39 +578,6 @@ export class Order_Card {
     if (!Order_Card$0.test(r.last4)) v.add(`${at}last4`, "string.pattern", "string.pattern", "does not match regex pattern `^[0-9]{4}$`", r.last4, true);
     if (!Order_Card$1.includes(r.network)) v.add(`${at}network`, "string.in", "string.in", "must be in list [visa, mastercard, amex]", r.network);
   }
-
-  /**
-   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
-   * rule cannot be evaluated; never throws.
-   */
-  validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Order.Card", () => Order_Card.check(this, options));
-  }
-
-  /**
-   * Validates a record (or an init object, made into a `Order_Card` first), as `validate()` does; never throws for
-   * invalid data or a rule that cannot be evaluated.
-   */
-  static validate(value: Order_Card | Order_CardInit, options?: ValidateOptions): ValidationResult {
-    const record = value instanceof Order_Card ? value : new Order_Card(value);
-    return validationResult("shop.v1.Order.Card", () => Order_Card.check(record, options));
-  }
-
-  /**
-   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
-   * evaluated
-   */
-  static assertValid(record: Order_Card): void {
-    assertNoViolations("shop.v1.Order.Card", Order_Card.check(record));
-  }
-
-  /**
-   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
-   */
-  static readonly "~standard": StandardSchemaV1<Order_CardInit, Order_Card>["~standard"] = standardSchema(
-    (value) => (value instanceof Order_Card ? value : new Order_Card(value as Order_CardInit)),
-    (record: Order_Card) => Order_Card.check(record),
-  );
 }
 
 const Order_Card$0 = re2("^[0-9]{4}$");
@@ -1295,7 +597,7 @@ export interface Order_BankTransferInit {
  *
  * @generated from message shop.v1.Order.BankTransfer
  */
-export class Order_BankTransfer {
+export class Order_BankTransfer extends record<Order_BankTransfer, Order_BankTransferInit>() {
   /**
    * @generated from field: string iban = 1;
    */
@@ -1309,149 +611,22 @@ export class Order_BankTransfer {
   /**
    * Fields, column types and table options as data: what the runtime derives everything from.
    */
-  static readonly descriptor: RecordDescriptor = {
+  static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "shop.v1.Order.BankTransfer",
-    fields: [
-      {
-        name: "iban",
-        protoName: "iban",
-        jsonName: "iban",
-        number: 1,
-        column: "iban",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        sensitive: true,
-      },
-      {
-        name: "receivedAt",
-        protoName: "received_at",
-        jsonName: "receivedAt",
-        number: 2,
-        column: "received_at",
-        type: { kind: "timestamp" },
-        nullable: true,
-      },
-    ],
-    oneofs: [],
     comment: "Paid by bank transfer.",
-  };
+    fields: [
+      { no: 1, name: "iban", type: "string", sensitive: true },
+      { no: 2, name: "received_at", type: "timestamp" },
+    ],
+  });
 
   /**
    * Proto3 defaults for absent fields; nested records given as init objects become instances.
    */
   constructor(init: Order_BankTransferInit = {}) {
+    super();
     this.iban = init.iban ?? "";
     this.receivedAt = init.receivedAt;
-  }
-
-  /**
-   * Creates a record; the same as `new Order_BankTransfer(init)`.
-   */
-  static create(init: Order_BankTransferInit = {}): Order_BankTransfer {
-    return new Order_BankTransfer(init);
-  }
-
-  /**
-   * Decodes untrusted proto3 JSON strictly (unknown fields, wrong types and overflow are errors, all reported).
-   * @throws the runtime's JsonDecodeError
-   */
-  static fromJson(json: unknown): Order_BankTransfer {
-    const result = Order_BankTransfer.safeFromJson(json);
-    if (!result.ok) throw result.error;
-    return result.value;
-  }
-
-  /**
-   * Like `fromJson`, but returns `{ ok: false, error }` instead of throwing.
-   */
-  static safeFromJson(json: unknown) {
-    const result = decodeJson(Order_BankTransfer.descriptor, json);
-    return result.ok ? { ok: true as const, value: new Order_BankTransfer(result.value as Order_BankTransferInit) } : result;
-  }
-
-  /**
-   * The record as proto3 JSON.
-   */
-  toJson() {
-    return encodeJson(Order_BankTransfer.descriptor, this);
-  }
-
-  /**
-   * The Arrow schema of a table of these records.
-   */
-  static get arrowSchema() {
-    return arrowSchema(Order_BankTransfer.descriptor);
-  }
-
-  /**
-   * The Spark schema (StructType) of these records.
-   */
-  static get sparkSchema() {
-    return sparkSchema(Order_BankTransfer.descriptor);
-  }
-
-  /**
-   * The Spark DDL column list of these records.
-   */
-  static get sparkDdl() {
-    return sparkDdl(Order_BankTransfer.descriptor);
-  }
-
-  /**
-   * The Parquet schema of these records.
-   */
-  static get parquetSchema() {
-    return parquetSchema(Order_BankTransfer.descriptor);
-  }
-
-  /**
-   * An Arrow table of `records`, column by column with the exact schema.
-   */
-  static toArrow(records: readonly Order_BankTransfer[]) {
-    return toArrow(Order_BankTransfer.descriptor, records);
-  }
-
-  /**
-   * The records of an Arrow table with this record's schema.
-   */
-  static fromArrow(table: Parameters<typeof fromArrow>[1]): Order_BankTransfer[] {
-    return fromArrow(Order_BankTransfer.descriptor, table).map((row) => new Order_BankTransfer(row as Order_BankTransferInit));
-  }
-
-  /**
-   * A Parquet file of `records`.
-   */
-  static toParquet(records: readonly Order_BankTransfer[]): Promise<Uint8Array> {
-    return toParquet(Order_BankTransfer.descriptor, records);
-  }
-
-  /**
-   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
-   * @example Order_BankTransfer.fromProto(Order_BankTransferSchema, message)
-   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
-   */
-  static fromProto<S extends ProtoSchema>(
-    schema: S,
-    message: ProtoMessage<S>,
-    options?: ProtoInteropOptions,
-  ): Order_BankTransfer {
-    return new Order_BankTransfer(fromProtoMessage(Order_BankTransfer.descriptor, schema, message, options) as Order_BankTransferInit);
-  }
-
-  /**
-   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
-   * @example record.toProto(Order_BankTransferSchema)
-   */
-  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
-    return toProtoMessage(Order_BankTransfer.descriptor, schema, this, options);
-  }
-
-  /**
-   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
-   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
-   */
-  static check(record: Order_BankTransfer, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, Order_BankTransfer.checkAt, record);
   }
 
   /**
@@ -1460,38 +635,5 @@ export class Order_BankTransfer {
    */
   static checkAt(_v: Violations, _r: Order_BankTransfer, _at: string): void {
   }
-
-  /**
-   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
-   * rule cannot be evaluated; never throws.
-   */
-  validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("shop.v1.Order.BankTransfer", () => Order_BankTransfer.check(this, options));
-  }
-
-  /**
-   * Validates a record (or an init object, made into a `Order_BankTransfer` first), as `validate()` does; never throws for
-   * invalid data or a rule that cannot be evaluated.
-   */
-  static validate(value: Order_BankTransfer | Order_BankTransferInit, options?: ValidateOptions): ValidationResult {
-    const record = value instanceof Order_BankTransfer ? value : new Order_BankTransfer(value);
-    return validationResult("shop.v1.Order.BankTransfer", () => Order_BankTransfer.check(record, options));
-  }
-
-  /**
-   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
-   * evaluated
-   */
-  static assertValid(record: Order_BankTransfer): void {
-    assertNoViolations("shop.v1.Order.BankTransfer", Order_BankTransfer.check(record));
-  }
-
-  /**
-   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
-   */
-  static readonly "~standard": StandardSchemaV1<Order_BankTransferInit, Order_BankTransfer>["~standard"] = standardSchema(
-    (value) => (value instanceof Order_BankTransfer ? value : new Order_BankTransfer(value as Order_BankTransferInit)),
-    (record: Order_BankTransfer) => Order_BankTransfer.check(record),
-  );
 }
 

@@ -1,6 +1,7 @@
 /** What every emitter of one generated file shares: the file, and how to refer to runtime symbols and other records. */
 import type { DescEnum, DescFile, DescMessage } from "@bufbuild/protobuf";
 import { type GeneratedFile, type ImportSymbol, safeIdentifier } from "@bufbuild/protoplugin";
+import { CODEGEN_SEAM } from "@lakehouse-contracts/schema";
 import type { LakehouseOptions } from "../options.js";
 
 /** The generated file of a proto file: `shop/v1/order.proto` → `shop/v1/order_lakehouse.ts`. */
@@ -22,14 +23,12 @@ export class EmitContext {
     readonly options: LakehouseOptions,
   ) {}
 
-  /** A function or type exported by the runtime package. */
+  /**
+   * A function or type of the runtime's codegen seam (`@lakehouse-contracts/runtime/codegenv1`): the one module of the
+   * runtime generated code imports, versioned, so that a file names the seam it was generated against.
+   */
   runtime(name: string, typeOnly = false): ImportSymbol {
-    return this.f.import(name, this.options.runtimePackage, typeOnly);
-  }
-
-  /** A validation symbol of the runtime (its `/validate` subpath: the validator runtime and its RE2 engine). */
-  validation(name: string, typeOnly = false): ImportSymbol {
-    return this.f.import(name, `${this.options.runtimePackage}/validate`, typeOnly);
+    return this.f.import(name, `${this.options.runtimePackage}/${CODEGEN_SEAM}`, typeOnly);
   }
 
   /** The class of a record message (imported when it is generated from another file). */

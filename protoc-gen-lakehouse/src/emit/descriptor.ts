@@ -1,9 +1,15 @@
 /**
- * The `RecordDescriptor` of a record as a literal: plain data, the contract with the runtime (the schema package's
- * descriptor.ts).
+ * The descriptor of a record as generated code writes it: a `RecordSpec` literal for the runtime's codegenv1 seam
+ * (runtime/src/codegenv1/describe.ts), which expands it into the `RecordDescriptor` (the schema package's
+ * descriptor.ts) once, when the module loads. A spec holds only what cannot be derived: each field's number, proto
+ * name and type (scalars, temporal types, enums and records by shorthand), and its JSON name, column, nullability,
+ * property name only where they differ from what the seam derives (protobuf-es's name rules, the proto name, the
+ * schema's `defaultNullable`). `fieldTypeLiteral` is the full `FieldType`, for the runtime's CEL rules.
  */
+import { protoCamelCase } from "@bufbuild/protobuf/reflect";
+import { defaultNullable, is64Bit } from "@lakehouse-contracts/schema";
 import type { ColumnType } from "../mapping/column-type.js";
-import type { ColumnModel, RecordModel, TableModel } from "../model/record.js";
+import { type ColumnModel, oneofProperty, type RecordModel, type TableModel } from "../model/record.js";
 import type { EmitContext } from "./context.js";
 import { arr, code, type Literal, obj, str } from "./literal.js";
 
@@ -51,49 +57,88 @@ export function fieldTypeLiteral(ctx: EmitContext, type: ColumnType): Literal {
   }
 }
 
-function fieldLiteral(ctx: EmitContext, column: ColumnModel): Literal {
+/**
+ * A field type as a spec: `"string"` for a scalar (a 64-bit one held as a bigint), `"timestamp"`, `"date"`,
+ * `"duration"`, the enum's descriptor for an enum held by name, `() => Money.descriptor` for a record; the full
+ * `FieldType` otherwise, with list elements and map values as specs.
+ */
+export function typeSpecLiteral(ctx: EmitContext, type: ColumnType): Literal {
+  switch (type.kind) {
+    case "scalar":
+      return (is64Bit(type.scalar) ? type.int64As === "bigint" : type.int64As === undefined)
+        ? str(type.scalar)
+        : fieldTypeLiteral(ctx, type);
+    case "timestamp":
+    case "date":
+    case "duration":
+      return str(type.kind);
+    case "enum":
+      return type.asInt ? fieldTypeLiteral(ctx, type) : code(ctx.enumOf(type.enum));
+    case "message":
+      return code("() => ", ctx.classOf(type.record), ".descriptor");
+    case "list":
+      return obj({
+        kind: str("list"),
+        element: typeSpecLiteral(ctx, type.element),
+        wellKnown: type.wellKnown === undefined ? undefined : str(type.wellKnown),
+      });
+    case "map":
+      return obj({ kind: str("map"), key: str(type.key), value: typeSpecLiteral(ctx, type.value) });
+    case "wrapper":
+    case "json":
+    case "decimal":
+      return fieldTypeLiteral(ctx, type);
+  }
+}
+
+function fieldSpecLiteral(ctx: EmitContext, column: ColumnModel): Literal {
+  const field = column.field;
+  const inOneof = column.oneof !== undefined;
   return obj({
-    name: str(column.name),
-    protoName: str(column.field.name),
-    jsonName: str(column.field.jsonName),
-    number: code(String(column.field.number)),
-    column: str(column.column),
-    type: fieldTypeLiteral(ctx, column.type),
-    nullable: code(String(column.nullable)),
-    oneof: column.oneof === undefined ? undefined : str(column.oneof.localName),
-    comment: column.comment === undefined ? undefined : str(column.comment),
-    sensitive: column.sensitive ? code("true") : undefined,
+    no: code(String(column.number)),
+    name: str(field.name),
+    // protobuf-es's localName is what the seam derives; the plugin escapes names that shadow a record method.
+    localName: column.name === field.localName ? undefined : str(column.name),
+    jsonName: field.jsonName === protoCamelCase(field.name) ? undefined : str(field.jsonName),
+    column: column.column === field.name ? undefined : str(column.column),
+    type: typeSpecLiteral(ctx, column.type),
+    nullable: column.nullable === defaultNullable(column.type, inOneof) ? undefined : code(String(column.nullable)),
+    oneof: column.oneof === undefined ? undefined : str(column.oneof.name),
     role: column.role === undefined ? undefined : str(column.role),
+    sensitive: column.sensitive ? code("true") : undefined,
+    comment: column.comment === undefined ? undefined : str(column.comment),
   });
 }
 
-export function tableLiteral(table: TableModel): Literal {
+function tableSpecLiteral(table: TableModel, recordComment: string | undefined): Literal {
+  const list = (names: readonly string[]): Literal | undefined =>
+    names.length === 0 ? undefined : arr(names.map(str));
+  if (table.comment === undefined && recordComment !== undefined) {
+    // The seam would give the table the record's comment; the model never leaves a commented record's table without.
+    throw new Error(`table ${table.name}: no comment, but its record has one`);
+  }
   return obj({
     name: str(table.name),
     catalog: table.catalog === undefined ? undefined : str(table.catalog),
     schema: table.schema === undefined ? undefined : str(table.schema),
-    primaryKey: arr(table.primaryKey.map(str)),
-    partitionBy: arr(table.partitionBy.map(str)),
-    clusterBy: arr(table.clusterBy.map(str)),
-    comment: table.comment === undefined ? undefined : str(table.comment),
+    primaryKey: list(table.primaryKey),
+    partitionBy: list(table.partitionBy),
+    clusterBy: list(table.clusterBy),
+    comment: table.comment === undefined || table.comment === recordComment ? undefined : str(table.comment),
   });
 }
 
-/** `className` is the class the descriptor is a static member of (its `table` is referred to, not repeated). */
-export function recordLiteral(ctx: EmitContext, record: RecordModel, className: string): Literal {
+/** The `RecordSpec` of a record: what `describe(this, …)` in its class expands. */
+export function recordSpecLiteral(ctx: EmitContext, record: RecordModel): Literal {
+  const renamed = record.oneofs.filter((oneof) => oneofProperty(oneof) !== oneof.localName);
   return obj({
     typeName: str(record.message.typeName),
-    fields: arr(record.columns.map((column) => fieldLiteral(ctx, column))),
-    oneofs: arr(
-      record.oneofs.map((oneof) =>
-        obj({
-          name: str(oneof.localName),
-          protoName: str(oneof.name),
-          fields: arr(oneof.fields.map((field) => str(field.localName))),
-        }),
-      ),
-    ),
-    table: record.table === undefined ? undefined : code(`${className}.table`),
     comment: record.comment === undefined ? undefined : str(record.comment),
+    table: record.table === undefined ? undefined : tableSpecLiteral(record.table, record.comment),
+    fields: arr(record.columns.map((column) => fieldSpecLiteral(ctx, column))),
+    oneofNames:
+      renamed.length === 0
+        ? undefined
+        : obj(Object.fromEntries(renamed.map((oneof) => [oneof.name, str(oneofProperty(oneof))]))),
   });
 }

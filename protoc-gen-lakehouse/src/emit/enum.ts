@@ -1,8 +1,11 @@
-/** An enum: its string-literal union type, and its `EnumDescriptor` constant of the same name. */
+/**
+ * An enum: its string-literal union type, and its `EnumDescriptor` constant of the same name, written as the
+ * runtime's `describeEnum(typeName, values)` takes it (a value numbered one after the previous one by its name alone).
+ */
 import type { DescEnum } from "@bufbuild/protobuf";
 import type { EmitContext } from "./context.js";
 import { localTypeName } from "./context.js";
-import { arr, code, LINE_WIDTH, obj, render, str } from "./literal.js";
+import { arr, code, LINE_WIDTH, render, str } from "./literal.js";
 
 export function emitEnum(ctx: EmitContext, desc: DescEnum): void {
   const { f } = ctx;
@@ -17,18 +20,24 @@ export function emitEnum(ctx: EmitContext, desc: DescEnum): void {
   }
   f.print();
   f.print(f.jsDoc(`The values of {@link ${name}}, as data for the runtime.`));
-  const descriptor = obj({
-    typeName: str(desc.typeName),
-    values: arr(desc.values.map((v) => obj({ name: str(v.name), number: code(String(v.number)) }))),
-  });
-  const head = `export const ${name}: EnumDescriptor = `;
+  let next = 0;
+  const values = arr(
+    desc.values.map((v) => {
+      const value = v.number === next ? str(v.name) : arr([str(v.name), code(String(v.number))]);
+      next = v.number + 1;
+      return value;
+    }),
+  );
+  const head = `export const ${name}: EnumDescriptor = describeEnum(${JSON.stringify(desc.typeName)}, `;
   f.print(
     f.export("const", name),
     ": ",
     ctx.runtime("EnumDescriptor", true),
     " = ",
-    ...render(descriptor, 0, head.length, 1),
-    ";",
+    ctx.runtime("describeEnum"),
+    `(${JSON.stringify(desc.typeName)}, `,
+    ...render(values, 0, head.length, 2),
+    ");",
   );
   f.print();
 }

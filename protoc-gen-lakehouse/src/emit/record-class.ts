@@ -1,14 +1,16 @@
 /**
- * A record class: typed properties, an `<Name>Init` type, a constructor filling proto3 defaults and ingest metadata,
- * the `RecordDescriptor` as data, and one-line methods that hand the descriptor to the runtime.
+ * A record class: typed properties, an `<Name>Init` type, the descriptor as data (a spec the runtime expands), a
+ * constructor filling proto3 defaults and ingest metadata, and the compiled validator. Everything else (`fromJson`,
+ * `toArrow`, `check`, `validate`, …) the class inherits from the base it extends, the runtime's `record()` or
+ * `table()` of its codegenv1 seam: generated code is data and wiring, the algorithms live in the runtime once.
  */
 import type { DescOneof } from "@bufbuild/protobuf";
 import type { ImportSymbol, Printable } from "@bufbuild/protoplugin";
 import { isFieldMask } from "@lakehouse-contracts/schema";
 import type { Problem } from "../errors.js";
-import type { ColumnModel, RecordModel } from "../model/record.js";
+import { type ColumnModel, oneofProperty, type RecordModel } from "../model/record.js";
 import { type EmitContext, localTypeName } from "./context.js";
-import { recordLiteral, tableLiteral } from "./descriptor.js";
+import { recordSpecLiteral } from "./descriptor.js";
 import { render } from "./literal.js";
 import { convertDefined, initType, propertyIsOptional, propertyType, valueType, zeroValue } from "./types.js";
 import { emitValidatorMembers } from "./validator.js";
@@ -20,34 +22,22 @@ export function emitRecordClass(ctx: EmitContext, record: RecordModel, problems:
   const { f } = ctx;
   const name = localTypeName(record.message);
   f.print(f.jsDoc(record.message));
-  f.print(f.export("class", name), " {");
+  const base = ctx.runtime(record.table === undefined ? "record" : "table");
+  f.print(f.export("class", name), " extends ", base, `<${name}, ${name}Init>() {`);
   emitProperties(ctx, record);
-  if (record.table !== undefined) {
-    f.print(f.jsDoc("The table this record is a row of (the `table` option).", "  "));
-    const head = "  static readonly table: TableDescriptor = ";
-    f.print(
-      "  static readonly table: ",
-      ctx.runtime("TableDescriptor", true),
-      " = ",
-      ...render(tableLiteral(record.table), 2, head.length, 1),
-      ";",
-    );
-    f.print();
-  }
   f.print(f.jsDoc("Fields, column types and table options as data: what the runtime derives everything from.", "  "));
-  const head = "  static readonly descriptor: RecordDescriptor = ";
+  const head = "  static readonly descriptor: RecordDescriptor = describe(this, ";
   f.print(
     "  static readonly descriptor: ",
     ctx.runtime("RecordDescriptor", true),
     " = ",
-    ...render(recordLiteral(ctx, record, name), 2, head.length, 1),
-    ";",
+    ctx.runtime("describe"),
+    "(this, ",
+    ...render(recordSpecLiteral(ctx, record), 2, head.length, 2),
+    ");",
   );
   f.print();
   emitConstructor(ctx, record, name);
-  emitMethods(ctx, record, name);
-  emitProtoInterop(ctx, name);
-  f.print();
   const constants = emitValidatorMembers(ctx, record, name, problems);
   f.print("}");
   f.print();
@@ -74,7 +64,7 @@ function emitInit(ctx: EmitContext, record: RecordModel): void {
     if (member.kind === "column") {
       f.print("  ", member.column.name, "?: ", ...initType(ctx, member.column.type), " | undefined;");
     } else {
-      printUnion(ctx, `  ${member.oneof.localName}?:`, [
+      printUnion(ctx, `  ${oneofProperty(member.oneof)}?:`, [
         ...oneofCases(ctx, record, member.oneof, "init"),
         ["undefined"],
       ]);
@@ -124,7 +114,7 @@ function emitProperties(ctx: EmitContext, record: RecordModel): void {
       f.print("  ", member.column.name, ": ", ...propertyType(ctx, member.column), ";");
     } else {
       f.print(f.jsDoc(member.oneof, "  "));
-      printUnion(ctx, `  ${member.oneof.localName}:`, oneofCases(ctx, record, member.oneof, "value"));
+      printUnion(ctx, `  ${oneofProperty(member.oneof)}:`, oneofCases(ctx, record, member.oneof, "value"));
     }
     f.print();
   }
@@ -145,6 +135,7 @@ function emitConstructor(ctx: EmitContext, record: RecordModel, name: string): v
     ),
   );
   f.print(`  constructor(${init}: ${name}Init = {}) {`);
+  f.print("    super();");
   if (record.columns.some((c) => c.oneof === undefined && (c.role === "created_at" || c.role === "updated_at"))) {
     f.print("    const now = new Date();");
   }
@@ -189,8 +180,8 @@ function initialValue(ctx: EmitContext, column: ColumnModel): Printable[] {
 
 function emitOneofAssignment(ctx: EmitContext, record: RecordModel, oneof: DescOneof): void {
   const { f } = ctx;
-  const target = `this.${oneof.localName}`;
-  const source = `init.${oneof.localName}`;
+  const target = `this.${oneofProperty(oneof)}`;
+  const source = `init.${oneofProperty(oneof)}`;
   const converting = record.columns
     .filter((c) => c.oneof === oneof)
     .map((c) => ({ column: c, converted: convertDefined(ctx, c.type, `${source}.value`) }))
@@ -208,117 +199,4 @@ function emitOneofAssignment(ctx: EmitContext, record: RecordModel, oneof: DescO
   f.print("      default:");
   f.print(`        ${target} = ${source} ?? { case: undefined };`);
   f.print("    }");
-}
-
-function emitMethods(ctx: EmitContext, record: RecordModel, name: string): void {
-  const { f } = ctx;
-  const d = `${name}.descriptor`;
-  const method = (doc: string, ...lines: Printable[][]): void => {
-    f.print(f.jsDoc(doc, "  "));
-    for (const line of lines) f.print(...line);
-    f.print();
-  };
-  method(
-    `Creates a record; the same as \`new ${name}(init)\`.`,
-    [`  static create(init: ${name}Init = {}): ${name} {`],
-    [`    return new ${name}(init);`],
-    ["  }"],
-  );
-  method(
-    "Decodes untrusted proto3 JSON strictly (unknown fields, wrong types and overflow are errors, all reported).\n@throws the runtime's JsonDecodeError",
-    [`  static fromJson(json: unknown): ${name} {`],
-    [`    const result = ${name}.safeFromJson(json);`],
-    ["    if (!result.ok) throw result.error;"],
-    ["    return result.value;"],
-    ["  }"],
-  );
-  method(
-    "Like `fromJson`, but returns `{ ok: false, error }` instead of throwing.",
-    ["  static safeFromJson(json: unknown) {"],
-    ["    const result = ", ctx.runtime("decodeJson"), `(${d}, json);`],
-    [`    return result.ok ? { ok: true as const, value: new ${name}(result.value as ${name}Init) } : result;`],
-    ["  }"],
-  );
-  method(
-    "The record as proto3 JSON.",
-    ["  toJson() {"],
-    ["    return ", ctx.runtime("encodeJson"), `(${d}, this);`],
-    ["  }"],
-  );
-  for (const [getter, doc] of [
-    ["arrowSchema", "The Arrow schema of a table of these records."],
-    ["sparkSchema", "The Spark schema (StructType) of these records."],
-    ["sparkDdl", "The Spark DDL column list of these records."],
-    ["parquetSchema", "The Parquet schema of these records."],
-  ] as const) {
-    method(doc, [`  static get ${getter}() {`], ["    return ", ctx.runtime(getter), `(${d});`], ["  }"]);
-  }
-  if (record.table !== undefined) {
-    method(
-      "`CREATE TABLE` (Delta) for this record's table: columns, NOT NULL, comments, partitioning and clustering.",
-      ["  static createTableSql(options?: { location?: string; tableName?: string; ifNotExists?: boolean }) {"],
-      ["    return ", ctx.runtime("createTableSql"), `(${d}, options);`],
-      ["  }"],
-    );
-  }
-  method(
-    "An Arrow table of `records`, column by column with the exact schema.",
-    [`  static toArrow(records: readonly ${name}[]) {`],
-    ["    return ", ctx.runtime("toArrow"), `(${d}, records);`],
-    ["  }"],
-  );
-  const fromArrow = ctx.runtime("fromArrow");
-  method(
-    "The records of an Arrow table with this record's schema.",
-    ["  static fromArrow(table: Parameters<typeof ", fromArrow, `>[1]): ${name}[] {`],
-    ["    return ", fromArrow, `(${d}, table).map((row) => new ${name}(row as ${name}Init));`],
-    ["  }"],
-  );
-  f.print(f.jsDoc("A Parquet file of `records`.", "  "));
-  f.print(`  static toParquet(records: readonly ${name}[]): Promise<Uint8Array> {`);
-  f.print("    return ", ctx.runtime("toParquet"), `(${d}, records);`);
-  f.print("  }");
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Interop with protoc-gen-es: `fromProto(schema, message)` / `toProto(schema)`. The caller passes the protobuf-es
-// schema (`OrderSchema`) it already has, so generated code imports nothing of protoc-gen-es's output; the runtime
-// converts through the proto3 JSON mapping (runtime/src/records/proto-interop.ts).
-// ---------------------------------------------------------------------------------------------------------------
-
-function emitProtoInterop(ctx: EmitContext, name: string): void {
-  const { f } = ctx;
-  const schema = ctx.runtime("ProtoSchema", true);
-  const message = ctx.runtime("ProtoMessage", true);
-  const options = ctx.runtime("ProtoInteropOptions", true);
-  f.print();
-  f.print(
-    f.jsDoc(
-      `The record of a protobuf-es message of the same proto type, with \`schema\` its protoc-gen-es schema.\n@example ${name}.fromProto(${name}Schema, message)\n@throws the runtime's JsonDecodeError when values do not fit the record (all listed)`,
-      "  ",
-    ),
-  );
-  f.print("  static fromProto<S extends ", schema, ">(");
-  f.print("    schema: S,");
-  f.print("    message: ", message, "<S>,");
-  f.print("    options?: ", options, ",");
-  f.print(`  ): ${name} {`);
-  f.print(
-    "    return new ",
-    name,
-    "(",
-    ctx.runtime("fromProtoMessage"),
-    `(${name}.descriptor, schema, message, options) as ${name}Init);`,
-  );
-  f.print("  }");
-  f.print();
-  f.print(
-    f.jsDoc(
-      `This record as a protobuf-es message, with \`schema\` its protoc-gen-es schema.\n@example record.toProto(${name}Schema)`,
-      "  ",
-    ),
-  );
-  f.print("  toProto<S extends ", schema, ">(schema: S, options?: ", options, "): ", message, "<S> {");
-  f.print("    return ", ctx.runtime("toProtoMessage"), `(${name}.descriptor, schema, this, options);`);
-  f.print("  }");
 }

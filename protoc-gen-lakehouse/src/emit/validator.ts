@@ -1,7 +1,8 @@
 /**
  * The validator of a record class: protovalidate's rules compiled to plain TypeScript checks, one `if` a rule, in
- * `static checkAt(v, r, at)`; plus the public `check`, `validate`, `assertValid` and Standard Schema members. Rules are
- * read from the `buf.validate` options (rules/), checked at generation time, and printed here.
+ * `static checkAt(v, r, at)`: the one algorithm each record class has of its own. The public `check`, `validate`,
+ * `assertValid` and Standard Schema members come from the class's base (the runtime's codegenv1 seam), which calls
+ * it. Rules are read from the `buf.validate` options (rules/), checked at generation time, and printed here.
  *
  * Paths: `at` is `""` or a prefix ending in "." (`lines[2].`), so a field's path is `${at}name` and a nested record is
  * checked with `${at}name.` — no branching, no arrays of segments at run time.
@@ -22,7 +23,7 @@ import {
   RepeatedRulesSchema,
 } from "../gen/buf/validate/validate_pb.js";
 import type { ColumnType } from "../mapping/column-type.js";
-import type { ColumnModel, RecordModel } from "../model/record.js";
+import { type ColumnModel, oneofProperty, type RecordModel } from "../model/record.js";
 import { type CelCheck, type CelThis, celChecks } from "../rules/cel.js";
 import { type Check, type CheckContext, type Code, shapeOf, typeChecks } from "../rules/checks.js";
 import { predefinedRules, type RuleValue } from "../rules/predefined.js";
@@ -63,7 +64,7 @@ export function validatorBody(
   for (const oneof of record.oneofs) {
     if (hasOption(oneof, oneofRules) && getOption(oneof, oneofRules).required) {
       state.lines.push([
-        `    if (r.${oneof.localName}.case === undefined) v.add(\`\${at}${oneof.name}\`, "", "required", "exactly one field is required in oneof");`,
+        `    if (r.${oneofProperty(oneof)}.case === undefined) v.add(\`\${at}${oneof.name}\`, "", "required", "exactly one field is required in oneof");`,
       ]);
     }
   }
@@ -73,7 +74,7 @@ export function validatorBody(
     constants: state.constants.map((code, i) => {
       const head = `const ${constName(className, i)} = `;
       if (Array.isArray(code)) return [head, ...printable(ctx, code), ";"];
-      const call = ctx.validation(code.call);
+      const call = ctx.runtime(code.call);
       return [head, call, "(", ...render(code.arg, 0, head.length + code.call.length + 1, 2), ");"];
     }),
   };
@@ -82,7 +83,7 @@ export function validatorBody(
 const constName = (className: string, i: number): string => `${className}$${i}`;
 
 function printable(ctx: EmitContext, code: Code): Printable[] {
-  return code.map((c) => (typeof c === "string" ? c : ctx.validation(c.runtime)));
+  return code.map((c) => (typeof c === "string" ? c : ctx.runtime(c.runtime)));
 }
 
 function messageBlock(state: ValidatorState, record: RecordModel): void {
@@ -127,7 +128,7 @@ function messageBlock(state: ValidatorState, record: RecordModel): void {
 function propertyOf(column: ColumnModel): string {
   return column.oneof === undefined
     ? `r.${column.name}`
-    : `(r.${column.oneof.localName}.case === "${column.name}" ? r.${column.oneof.localName}.value : undefined)`;
+    : `(r.${oneofProperty(column.oneof)}.case === "${column.name}" ? r.${oneofProperty(column.oneof)}.value : undefined)`;
 }
 
 function isSet(column: ColumnModel, x: string): string {
@@ -176,7 +177,7 @@ function fieldBlock(state: ValidatorState, column: ColumnModel): void {
   if (rules?.ignore === Ignore.ALWAYS) return;
   const body: Printable[][] = [];
   const oneof = column.oneof;
-  const x = oneof === undefined ? `r.${column.name}` : `r.${oneof.localName}.value`;
+  const x = oneof === undefined ? `r.${column.name}` : `r.${oneofProperty(oneof)}.value`;
   const path: Printable[] = [`\`\${at}${column.field.name}\``];
   // A oneof member is read inside `if (case === …)`, where it is set.
   const optional = oneof === undefined && propertyIsOptional(column);
@@ -195,13 +196,13 @@ function fieldBlock(state: ValidatorState, column: ColumnModel): void {
     // IGNORE_IF_ZERO_VALUE skips a field with presence only when it is unset; a set member is checked.
     const body = inner;
     if (body.length > 0) {
-      state.lines.push([`    if (r.${oneof.localName}.case === "${column.name}") {`], ...indent(body, "      "), [
+      state.lines.push([`    if (r.${oneofProperty(oneof)}.case === "${column.name}") {`], ...indent(body, "      "), [
         "    }",
       ]);
     }
     if (required) {
       state.lines.push([
-        `    if (r.${oneof.localName}.case !== "${column.name}") v.add(`,
+        `    if (r.${oneofProperty(oneof)}.case !== "${column.name}") v.add(`,
         ...path,
         `, "required", "required", "value is required");`,
       ]);
@@ -397,7 +398,7 @@ function valueChecks(
         );
     }
     celRules();
-    const keyPath: Printable[] = [state.ctx.validation("subscript"), `(\`\${at}${column.field.name}\`, k)`];
+    const keyPath: Printable[] = [state.ctx.runtime("subscript"), `(\`\${at}${column.field.name}\`, k)`];
     const keyType: ColumnType = { kind: "scalar", scalar: type.key };
     const keys = elementChecks(state, keyType, map?.keys, "k", keyPath, `${prefix}map.keys.`, column, report, true);
     const values = elementChecks(state, type.value, map?.values, "x", keyPath, `${prefix}map.values.`, column, report);
@@ -519,7 +520,7 @@ function nestedAt(path: Printable[]): Printable[] {
 }
 
 /**
- * Prints the validator members of a record class (inside its body); returns the module-level constants to print
+ * Prints the validator of a record class (`checkAt`, inside its body); returns the module-level constants to print
  * after the class. Rule problems go to `problems`, or, with `invalid_rules=throw`, into a validator that throws them.
  */
 export function emitValidatorMembers(
@@ -541,20 +542,6 @@ export function emitValidatorMembers(
   const { lines, constants } = validatorBody(ctx, record, name, report);
   const throwing = found.length > 0 && ctx.options.invalidRules === "throw";
   if (!throwing) problems.push(...found);
-  const typeName = JSON.stringify(record.message.typeName);
-  const Violations = ctx.validation("Violations");
-  const options = ctx.validation("ValidateOptions", true);
-  const result = ctx.validation("ValidationResult", true);
-  f.print(
-    f.jsDoc(
-      "Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.\n@throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)",
-      "  ",
-    ),
-  );
-  f.print(`  static check(record: ${name}, options?: `, options, "): ", ctx.validation("Violation", true), "[] {");
-  f.print("    return ", Violations, `.collect(options, ${name}.checkAt, record);`);
-  f.print("  }");
-  f.print();
   f.print(
     f.jsDoc(
       'Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).\n@internal',
@@ -564,61 +551,19 @@ export function emitValidatorMembers(
   const unused = lines.length === 0 && !throwing;
   f.print(
     `  static checkAt(${unused ? "_v" : "v"}: `,
-    Violations,
+    ctx.runtime("Violations", true),
     `, ${unused ? "_r" : "r"}: ${name}, ${unused ? "_at" : "at"}: string): void {`,
   );
   if (throwing) {
+    const typeName = JSON.stringify(record.message.typeName);
     f.print(
       "    throw new ",
-      ctx.validation("InvalidRulesError"),
+      ctx.runtime("InvalidRulesError"),
       `(${typeName}, ${JSON.stringify(found.map(formatProblem))});`,
     );
   } else {
     for (const line of lines) f.print(...line);
   }
   f.print("  }");
-  f.print();
-  f.print(
-    f.jsDoc(
-      'Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a\nrule cannot be evaluated; never throws.',
-      "  ",
-    ),
-  );
-  f.print("  validate(options?: ", options, "): ", result, " {");
-  f.print("    return ", ctx.validation("validationResult"), `(${typeName}, () => ${name}.check(this, options));`);
-  f.print("  }");
-  f.print();
-  f.print(
-    f.jsDoc(
-      `Validates a record (or an init object, made into a \`${name}\` first), as \`validate()\` does; never throws for\ninvalid data or a rule that cannot be evaluated.`,
-      "  ",
-    ),
-  );
-  f.print(`  static validate(value: ${name} | ${name}Init, options?: `, options, "): ", result, " {");
-  f.print(`    const record = value instanceof ${name} ? value : new ${name}(value);`);
-  f.print("    return ", ctx.validation("validationResult"), `(${typeName}, () => ${name}.check(record, options));`);
-  f.print("  }");
-  f.print();
-  f.print(
-    f.jsDoc(
-      "@throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be\nevaluated",
-      "  ",
-    ),
-  );
-  f.print(`  static assertValid(record: ${name}): void {`);
-  f.print("    ", ctx.validation("assertNoViolations"), `(${typeName}, ${name}.check(record));`);
-  f.print("  }");
-  f.print();
-  f.print(f.jsDoc("Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).", "  "));
-  f.print(
-    `  static readonly "~standard": `,
-    ctx.validation("StandardSchemaV1", true),
-    `<${name}Init, ${name}>["~standard"] = `,
-    ctx.validation("standardSchema"),
-    "(",
-  );
-  f.print(`    (value) => (value instanceof ${name} ? value : new ${name}(value as ${name}Init)),`);
-  f.print(`    (record: ${name}) => ${name}.check(record),`);
-  f.print("  );");
   return constants;
 }

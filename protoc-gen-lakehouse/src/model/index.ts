@@ -12,9 +12,11 @@ export { fieldRuleEntries, type RuleEntries } from "../rules/entries.js";
 export {
   buildRecord,
   type ColumnModel,
+  fieldProperty,
   type IngestRole,
   isTableMessage,
   messagesOf,
+  oneofProperty,
   type RecordModel,
   recordColumns,
   type TableModel,

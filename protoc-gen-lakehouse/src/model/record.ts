@@ -16,6 +16,7 @@ import {
   type IngestRole,
   isFieldMask,
   type RecordResolver,
+  recordPropertyName,
   type TableDescriptor,
 } from "@lakehouse-contracts/schema";
 import type { Problem } from "../errors.js";
@@ -33,7 +34,10 @@ export type { IngestRole } from "@lakehouse-contracts/schema";
 /** A column of a record: the schema's `ColumnDescriptor` over protobuf-es descriptors, with its field. */
 export interface ColumnModel extends ColumnDescriptor<ProtoRefs> {
   readonly field: DescField;
-  /** TypeScript property name (protobuf-es's localName). */
+  /**
+   * TypeScript property name: protobuf-es's `localName`, escaped with a `$` where it would shadow a record method
+   * (`fieldProperty`); a oneof member's is its `case`.
+   */
   readonly name: string;
   readonly oneof?: DescOneof;
   readonly sensitive: boolean;
@@ -51,8 +55,19 @@ export interface RecordModel {
   readonly comment?: string;
 }
 
-/** Instance members of generated classes that a field's property must not shadow. */
-const RESERVED_PROPERTIES = new Set(["toJson", "validate", "constructor"]);
+/**
+ * The TypeScript property of a field: protobuf-es's `localName` (which escapes `constructor`, `toString`, …), escaped
+ * too where it is a method every record inherits (`to_proto` → `toProto$`, the schema package's
+ * `RECORD_INSTANCE_MEMBERS`). A oneof member is no property: its name is its `case`, protobuf-es's as it is.
+ */
+export function fieldProperty(field: DescField): string {
+  return field.oneof === undefined ? recordPropertyName(field.localName) : field.localName;
+}
+
+/** The TypeScript property of a oneof: protobuf-es's `localName`, escaped as a field's is. */
+export function oneofProperty(oneof: DescOneof): string {
+  return recordPropertyName(oneof.localName);
+}
 
 /** Whether a message is a table: it carries the `(lakehouse.v1.table)` option. */
 export function isTableMessage(message: DescMessage): boolean {
@@ -76,10 +91,6 @@ export function buildRecord(message: DescMessage, problems: Problem[]): RecordMo
   }
   checkColumnNames(columns, report);
   checkRoles(columns, report);
-  for (const member of [...message.fields.map((f) => f.localName), ...message.oneofs.map((o) => o.localName)]) {
-    if (RESERVED_PROPERTIES.has(member))
-      report(`property name "${member}" clashes with a member of the generated class`);
-  }
   const comment = protoComment(message);
   const table = isTableMessage(message) ? buildTable(message, columns, comment, report) : undefined;
   return {
@@ -112,7 +123,7 @@ function buildColumn(field: DescField, report: (text: string) => void): ColumnMo
   const comment = options.comment !== "" ? options.comment : protoComment(field);
   return {
     field,
-    name: field.localName,
+    name: fieldProperty(field),
     number: field.number,
     column: options.column !== "" ? options.column : field.name,
     type,

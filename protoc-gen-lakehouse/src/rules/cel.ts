@@ -8,6 +8,7 @@
 
 import { parse } from "@bufbuild/cel";
 import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
+import { fieldProperty } from "../model/record.js";
 import type { Code } from "./checks.js";
 
 type CelType = "bool" | "int" | "uint" | "double" | "string" | "bytes" | "message" | "unknown";
@@ -152,7 +153,7 @@ function compile(e: Expr, self: CelThis): Compiled {
         throw new CelInvalid(`${target.message.typeName} has no field ${k.value.field}`);
       if (field === undefined) throw new CelUnsupported(`field ${k.value.field}`);
       if (field.oneof !== undefined) throw new CelUnsupported(`oneof member ${field.name}`);
-      const code: Code = [...target.code, `.${field.localName}`];
+      const code: Code = [...target.code, `.${fieldProperty(field)}`];
       if (k.value.testOnly) {
         const presence = field.fieldKind === "message" || field.oneof !== undefined || hasPresence(field);
         if (!presence) throw new CelUnsupported("has() of a field without presence");

@@ -4,10 +4,8 @@
 // @generated from file lakehouse/test/v1/basic.proto (package lakehouse.test.v1, syntax proto3)
 /* eslint-disable */
 
-import type { ProtoInteropOptions, ProtoMessage, ProtoSchema, RecordDescriptor, TableDescriptor } from "@lakehouse-contracts/runtime";
-import { arrowSchema, createTableSql, decodeJson, encodeJson, fromArrow, fromProtoMessage, newIngestId, parquetSchema, sparkDdl, sparkSchema, toArrow, toParquet, toProtoMessage } from "@lakehouse-contracts/runtime";
-import type { StandardSchemaV1, ValidateOptions, ValidationResult, Violation } from "@lakehouse-contracts/runtime/validate";
-import { assertNoViolations, codepoints, standardSchema, validationResult, Violations } from "@lakehouse-contracts/runtime/validate";
+import type { RecordDescriptor, Violations } from "@lakehouse-contracts/runtime/codegenv1";
+import { codepoints, describe, newIngestId, table } from "@lakehouse-contracts/runtime/codegenv1";
 
 /**
  * The fields of a {@link BasicTestRecord}, all optional: what `new BasicTestRecord(init)` takes.
@@ -29,7 +27,7 @@ export interface BasicTestRecordInit {
  *
  * @generated from message lakehouse.test.v1.BasicTestRecord
  */
-export class BasicTestRecord {
+export class BasicTestRecord extends table<BasicTestRecord, BasicTestRecordInit>() {
   /**
    * Unique id of the record.
    *
@@ -87,116 +85,47 @@ export class BasicTestRecord {
   updatedAt: Date;
 
   /**
-   * The table this record is a row of (the `table` option).
-   */
-  static readonly table: TableDescriptor = {
-    name: "basic_test_records",
-    primaryKey: ["id"],
-    partitionBy: [],
-    clusterBy: [],
-    comment: "A minimal record: one row per id.",
-  };
-
-  /**
    * Fields, column types and table options as data: what the runtime derives everything from.
    */
-  static readonly descriptor: RecordDescriptor = {
+  static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "lakehouse.test.v1.BasicTestRecord",
+    comment: "A minimal record: one row per id.",
+    table: { name: "basic_test_records", primaryKey: ["id"] },
     fields: [
+      { no: 1, name: "id", type: "int64", comment: "Unique id of the record." },
+      { no: 2, name: "name", type: "string", comment: "Display name." },
+      { no: 3, name: "value", type: "double", comment: "A measured value." },
+      { no: 4, name: "is_active", type: "bool", comment: "Whether the record is active." },
       {
-        name: "id",
-        protoName: "id",
-        jsonName: "id",
-        number: 1,
-        column: "id",
-        type: { kind: "scalar", scalar: "int64", int64As: "bigint" },
-        nullable: false,
-        comment: "Unique id of the record.",
-      },
-      {
-        name: "name",
-        protoName: "name",
-        jsonName: "name",
-        number: 2,
-        column: "name",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        comment: "Display name.",
-      },
-      {
-        name: "value",
-        protoName: "value",
-        jsonName: "value",
-        number: 3,
-        column: "value",
-        type: { kind: "scalar", scalar: "double" },
-        nullable: false,
-        comment: "A measured value.",
-      },
-      {
-        name: "isActive",
-        protoName: "is_active",
-        jsonName: "isActive",
-        number: 4,
-        column: "is_active",
-        type: { kind: "scalar", scalar: "bool" },
-        nullable: false,
-        comment: "Whether the record is active.",
-      },
-      {
-        name: "ingestId",
-        protoName: "ingest_id",
-        jsonName: "ingestId",
-        number: 5,
-        column: "ingest_id",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        comment: "Time-ordered id, generated when the record is constructed.",
+        no: 5,
+        name: "ingest_id",
+        type: "string",
         role: "ingest_id",
+        comment: "Time-ordered id, generated when the record is constructed.",
       },
       {
-        name: "ingestSource",
-        protoName: "ingest_source",
-        jsonName: "ingestSource",
-        number: 6,
-        column: "ingest_source",
-        type: { kind: "scalar", scalar: "string" },
-        nullable: false,
-        comment: "The system the record came from.",
+        no: 6,
+        name: "ingest_source",
+        type: "string",
         role: "ingest_source",
+        comment: "The system the record came from.",
       },
+      { no: 7, name: "created_at", type: "timestamp", role: "created_at", comment: "When the record was created." },
       {
-        name: "createdAt",
-        protoName: "created_at",
-        jsonName: "createdAt",
-        number: 7,
-        column: "created_at",
-        type: { kind: "timestamp" },
-        nullable: true,
-        comment: "When the record was created.",
-        role: "created_at",
-      },
-      {
-        name: "updatedAt",
-        protoName: "updated_at",
-        jsonName: "updatedAt",
-        number: 8,
-        column: "updated_at",
-        type: { kind: "timestamp" },
-        nullable: true,
-        comment: "When the record was last updated.",
+        no: 8,
+        name: "updated_at",
+        type: "timestamp",
         role: "updated_at",
+        comment: "When the record was last updated.",
       },
     ],
-    oneofs: [],
-    table: BasicTestRecord.table,
-    comment: "A minimal record: one row per id.",
-  };
+  });
 
   /**
    * Proto3 defaults for absent fields; a new ingest id and the current time for ingest metadata not given.
    */
   constructor(init: BasicTestRecordInit = {}) {
+    super();
     const now = new Date();
     this.id = init.id ?? 0n;
     this.name = init.name ?? "";
@@ -209,123 +138,6 @@ export class BasicTestRecord {
   }
 
   /**
-   * Creates a record; the same as `new BasicTestRecord(init)`.
-   */
-  static create(init: BasicTestRecordInit = {}): BasicTestRecord {
-    return new BasicTestRecord(init);
-  }
-
-  /**
-   * Decodes untrusted proto3 JSON strictly (unknown fields, wrong types and overflow are errors, all reported).
-   * @throws the runtime's JsonDecodeError
-   */
-  static fromJson(json: unknown): BasicTestRecord {
-    const result = BasicTestRecord.safeFromJson(json);
-    if (!result.ok) throw result.error;
-    return result.value;
-  }
-
-  /**
-   * Like `fromJson`, but returns `{ ok: false, error }` instead of throwing.
-   */
-  static safeFromJson(json: unknown) {
-    const result = decodeJson(BasicTestRecord.descriptor, json);
-    return result.ok ? { ok: true as const, value: new BasicTestRecord(result.value as BasicTestRecordInit) } : result;
-  }
-
-  /**
-   * The record as proto3 JSON.
-   */
-  toJson() {
-    return encodeJson(BasicTestRecord.descriptor, this);
-  }
-
-  /**
-   * The Arrow schema of a table of these records.
-   */
-  static get arrowSchema() {
-    return arrowSchema(BasicTestRecord.descriptor);
-  }
-
-  /**
-   * The Spark schema (StructType) of these records.
-   */
-  static get sparkSchema() {
-    return sparkSchema(BasicTestRecord.descriptor);
-  }
-
-  /**
-   * The Spark DDL column list of these records.
-   */
-  static get sparkDdl() {
-    return sparkDdl(BasicTestRecord.descriptor);
-  }
-
-  /**
-   * The Parquet schema of these records.
-   */
-  static get parquetSchema() {
-    return parquetSchema(BasicTestRecord.descriptor);
-  }
-
-  /**
-   * `CREATE TABLE` (Delta) for this record's table: columns, NOT NULL, comments, partitioning and clustering.
-   */
-  static createTableSql(options?: { location?: string; tableName?: string; ifNotExists?: boolean }) {
-    return createTableSql(BasicTestRecord.descriptor, options);
-  }
-
-  /**
-   * An Arrow table of `records`, column by column with the exact schema.
-   */
-  static toArrow(records: readonly BasicTestRecord[]) {
-    return toArrow(BasicTestRecord.descriptor, records);
-  }
-
-  /**
-   * The records of an Arrow table with this record's schema.
-   */
-  static fromArrow(table: Parameters<typeof fromArrow>[1]): BasicTestRecord[] {
-    return fromArrow(BasicTestRecord.descriptor, table).map((row) => new BasicTestRecord(row as BasicTestRecordInit));
-  }
-
-  /**
-   * A Parquet file of `records`.
-   */
-  static toParquet(records: readonly BasicTestRecord[]): Promise<Uint8Array> {
-    return toParquet(BasicTestRecord.descriptor, records);
-  }
-
-  /**
-   * The record of a protobuf-es message of the same proto type, with `schema` its protoc-gen-es schema.
-   * @example BasicTestRecord.fromProto(BasicTestRecordSchema, message)
-   * @throws the runtime's JsonDecodeError when values do not fit the record (all listed)
-   */
-  static fromProto<S extends ProtoSchema>(
-    schema: S,
-    message: ProtoMessage<S>,
-    options?: ProtoInteropOptions,
-  ): BasicTestRecord {
-    return new BasicTestRecord(fromProtoMessage(BasicTestRecord.descriptor, schema, message, options) as BasicTestRecordInit);
-  }
-
-  /**
-   * This record as a protobuf-es message, with `schema` its protoc-gen-es schema.
-   * @example record.toProto(BasicTestRecordSchema)
-   */
-  toProto<S extends ProtoSchema>(schema: S, options?: ProtoInteropOptions): ProtoMessage<S> {
-    return toProtoMessage(BasicTestRecord.descriptor, schema, this, options);
-  }
-
-  /**
-   * Every protovalidate violation of `record` (the first only, with `failFast`); empty when it is valid.
-   * @throws the runtime's RuleEvaluationError when a rule cannot be evaluated on it (not a violation)
-   */
-  static check(record: BasicTestRecord, options?: ValidateOptions): Violation[] {
-    return Violations.collect(options, BasicTestRecord.checkAt, record);
-  }
-
-  /**
    * Appends the violations of `r` to `v`, with field paths prefixed by `at` (`""`, or a path and a dot).
    * @internal
    */
@@ -334,38 +146,5 @@ export class BasicTestRecord {
     if (codepoints(r.name) > 200) v.add(`${at}name`, "string.max_len", "string.max_len", "must be at most 200 characters", r.name);
     if (!Number.isFinite(r.value)) v.add(`${at}value`, "double.finite", "double.finite", "must be finite", r.value);
   }
-
-  /**
-   * Validates this record: `{ kind: "valid" }`, `{ kind: "invalid", error }`, or `{ kind: "error", error }` when a
-   * rule cannot be evaluated; never throws.
-   */
-  validate(options?: ValidateOptions): ValidationResult {
-    return validationResult("lakehouse.test.v1.BasicTestRecord", () => BasicTestRecord.check(this, options));
-  }
-
-  /**
-   * Validates a record (or an init object, made into a `BasicTestRecord` first), as `validate()` does; never throws for
-   * invalid data or a rule that cannot be evaluated.
-   */
-  static validate(value: BasicTestRecord | BasicTestRecordInit, options?: ValidateOptions): ValidationResult {
-    const record = value instanceof BasicTestRecord ? value : new BasicTestRecord(value);
-    return validationResult("lakehouse.test.v1.BasicTestRecord", () => BasicTestRecord.check(record, options));
-  }
-
-  /**
-   * @throws the runtime's ValidationError, listing every violation; its RuleEvaluationError when a rule cannot be
-   * evaluated
-   */
-  static assertValid(record: BasicTestRecord): void {
-    assertNoViolations("lakehouse.test.v1.BasicTestRecord", BasicTestRecord.check(record));
-  }
-
-  /**
-   * Standard Schema v1: validates a record or an init object (tRPC, Hono, form libraries).
-   */
-  static readonly "~standard": StandardSchemaV1<BasicTestRecordInit, BasicTestRecord>["~standard"] = standardSchema(
-    (value) => (value instanceof BasicTestRecord ? value : new BasicTestRecord(value as BasicTestRecordInit)),
-    (record: BasicTestRecord) => BasicTestRecord.check(record),
-  );
 }
 

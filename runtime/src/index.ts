@@ -43,7 +43,7 @@ export { type DatabricksOAuthOptions, databricksClientCredentials, databricksRem
 export { DataFrame, type QueryOptions } from "./spark/dataframe.js";
 export type { ExecuteOptions } from "./spark/execute.js";
 export { GrpcTransport, type GrpcTransportOptions } from "./spark/grpc-transport.js";
-export { type SqlValue, toLiteral } from "./spark/literals.js";
+export { FloatingPoint, type SqlValue, toLiteral } from "./spark/literals.js";
 export type { SqlParams } from "./spark/relations.js";
 export { DEFAULT_RETRY_POLICY, NO_BACKOFF_RETRY_POLICY, type RetryPolicy } from "./spark/retry.js";
 export {

@@ -102,6 +102,14 @@ describe("a .jsonl file", () => {
     expect(summary(items)).toEqual(["line 1: 1", "line 2: rejected", "line 3: 2"]);
     expect(meter.bytes).toBe(statSync(path).size);
   });
+
+  test("a UTF-8 byte-order mark before line 1 is not part of the record", async () => {
+    const items = await all(file(".jsonl", '\uFEFF{"id":"1"}\n{"id":"2"}\n'));
+    expect(summary(items)).toEqual(["line 1: 1", "line 2: 2"]);
+    // Only the file's first character is a BOM; one inside a later line is that line's content.
+    const later = await all(file(".jsonl", '{"id":"1"}\n\uFEFF{"id":"2"}\n'));
+    expect(summary(later)).toEqual(["line 1: 1", "line 2: rejected"]);
+  });
 });
 
 describe("a .parquet file that cannot be read", () => {

@@ -87,9 +87,11 @@ async function* jsonLines<T extends object>(file: string, cls: CliRecordClass<T>
   const stream = createReadStream(file);
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let n = 0;
-  for await (const line of lines) {
+  for await (const text of lines) {
     n++;
     meter.bytes = stream.bytesRead;
+    // A UTF-8 byte-order mark (Windows tools write one) is not part of line 1; JSON.parse would refuse it.
+    const line = n === 1 ? text.replace(/^\uFEFF/, "") : text;
     if (line.trim() === "") continue;
     let value: unknown;
     try {

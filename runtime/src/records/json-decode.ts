@@ -18,6 +18,7 @@ import { isJsonObject, toJsonValue } from "./json-value.js";
 import {
   formatUnscaled,
   fromInt64,
+  type IntegerKind,
   Invalid,
   integerRange,
   integerTextTooLong,
@@ -200,7 +201,14 @@ function decodeScalar(kind: ScalarKind, json: unknown, int64As: Int64Representat
       if (json === "Infinity") return Number.POSITIVE_INFINITY;
       if (json === "-Infinity") return Number.NEGATIVE_INFINITY;
       const n = typeof json === "string" && FLOAT_TEXT.test(json) ? Number(json) : json;
-      return typeof n === "number" ? toFloat(n, kind) : new Invalid(`must be a number (${kind})`);
+      if (typeof n !== "number") return new Invalid(`must be a number (${kind})`);
+      // A finite text ("1e309") or JSON number that overflows a double is out of range, as protobuf-es and the
+      // conformance suite have it; the infinities and NaN are only ever the strings above.
+      if (Number.isNaN(n)) return new Invalid(`must be a number (${kind}); NaN is written "NaN"`);
+      if (!Number.isFinite(n)) {
+        return new Invalid(`is out of range for ${kind === "float" ? "FLOAT (32-bit)" : "DOUBLE (64-bit)"}`);
+      }
+      return toFloat(n, kind);
     }
     case "bool":
       return typeof json === "boolean" ? json : new Invalid("must be true or false");
@@ -224,6 +232,10 @@ function decodeScalar(kind: ScalarKind, json: unknown, int64As: Int64Representat
         n = BigInt(json);
       } else if (typeof json === "string" && INTEGER_TEXT.test(json)) {
         n = BigInt(json);
+      } else if (typeof json === "string" && is32BitKind(kind) && FLOAT_TEXT.test(json)) {
+        const exact = numberText32(json, kind);
+        if (exact instanceof Invalid) return exact;
+        n = exact;
       } else {
         return new Invalid(`must be an integer number or string (${kind})`);
       }
@@ -234,16 +246,33 @@ function decodeScalar(kind: ScalarKind, json: unknown, int64As: Int64Representat
   }
 }
 
+/**
+ * A 32-bit integer written in exponent or decimal form, `"1e5"` or `"1.0"`: the proto3 JSON mapping accepts "exponent
+ * notation … in both quoted and unquoted forms" (https://protobuf.dev/programming-guides/json/), protobuf's
+ * conformance suite tests it, and protobuf-es reads such text with `Number` (`int32FromJson` in from-json.js). Exact
+ * for every 32-bit value. The 64-bit kinds keep integer text only, as protobuf-es does (it reads them with BigInt).
+ */
+function numberText32(text: string, kind: IntegerKind): bigint | Invalid {
+  const n = Number(text);
+  if (!Number.isFinite(n)) return new Invalid(`is out of range for ${kind}`);
+  if (!Number.isInteger(n)) return new Invalid(`must be an integer (${kind})`);
+  return BigInt(n);
+}
+
 /** A map key: JSON object keys are strings, so integer and bool keys are parsed from their text. */
 function decodeMapKey(kind: ScalarKind, text: string): unknown | Invalid {
-  if (kind === "string") return text;
+  // A lone surrogate is refused here, with the field's path, as in a string value (not first when it is encoded).
+  if (kind === "string") return toText(text);
   if (kind === "bool") return text === "true" ? true : text === "false" ? false : new Invalid("must be true or false");
   if (!isIntegerKind(kind)) return new Invalid(`must be an integer (${kind})`);
   // Keys are as unbounded as values: by length first (see MAX_INTEGER_TEXT).
   const tooLong = integerTextTooLong(text, kind);
   if (tooLong !== undefined) return tooLong;
-  if (!INTEGER_TEXT.test(text)) return new Invalid(`must be an integer (${kind})`);
-  const n = BigInt(text);
+  let n: bigint | Invalid;
+  if (INTEGER_TEXT.test(text)) n = BigInt(text);
+  else if (is32BitKind(kind) && FLOAT_TEXT.test(text)) n = numberText32(text, kind);
+  else return new Invalid(`must be an integer (${kind})`);
+  if (n instanceof Invalid) return n;
   const [min, max] = integerRange(kind);
   if (n < min || n > max) return new Invalid(`is out of range for ${kind}`);
   return is32BitKind(kind) ? Number(n) : n;

@@ -63,15 +63,23 @@ function encodeMessage(
   for (const field of d.fields) {
     const value = fieldValue(record, field);
     if (isAbsent(value, field.type)) continue;
-    out[field.jsonName] = encodeValue(
-      field.type,
-      value,
-      join(path, field.name),
-      sensitive || field.sensitive === true,
-      issues,
+    setKey(
+      out,
+      field.jsonName,
+      encodeValue(field.type, value, join(path, field.name), sensitive || field.sensitive === true, issues),
     );
   }
   return out;
+}
+
+/**
+ * `out[key] = value` for any key: assigning `__proto__` would set the object's prototype and drop the key (a map
+ * key `"__proto__"` must survive decode → toJson), so that key is defined as an own property, as `JSON.parse` does.
+ */
+function setKey(out: JsonObject, key: string, value: JsonValue): void {
+  if (key === "__proto__")
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 function isAbsent(value: unknown, type: FieldType): boolean {
@@ -132,7 +140,7 @@ function encodeValue(type: FieldType, value: unknown, path: string, sensitive: b
           issues.add(entryPath, "is missing; map values cannot be null");
           continue;
         }
-        out[keyText] = encodeValue(type.value, item, entryPath, sensitive, issues);
+        setKey(out, keyText, encodeValue(type.value, item, entryPath, sensitive, issues));
       }
       return out;
     }

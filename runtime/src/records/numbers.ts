@@ -21,7 +21,8 @@ export const UINT32_MAX = 4294967295;
 export const INT64_MIN = -(1n << 63n);
 export const INT64_MAX = (1n << 63n) - 1n;
 export const UINT64_MAX = (1n << 64n) - 1n;
-const FLOAT32_MAX = 3.4028234663852886e38;
+/** The largest finite FLOAT (32-bit) value. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 export type IntegerKind = Exclude<ScalarKind, "float" | "double" | "bool" | "string" | "bytes">;
 

@@ -6,8 +6,9 @@
  * |----------------------------|---------------------------------------------------------|
  * | string                     | STRING                                                  |
  * | number, integral, int32    | INT                                                     |
- * | number, integral, larger   | BIGINT (safe integers only)                             |
- * | number, fractional/NaN/±∞  | DOUBLE                                                  |
+ * | number, safe integer       | BIGINT                                                  |
+ * | number, any other          | DOUBLE (fractional, beyond 2^53, NaN, ±∞)               |
+ * | FloatingPoint              | FLOAT or DOUBLE, as it says, whatever the number        |
  * | bigint                     | BIGINT (must fit in 64 bits)                            |
  * | boolean                    | BOOLEAN                                                 |
  * | Date                       | TIMESTAMP (µs since the epoch, UTC)                     |
@@ -15,6 +16,11 @@
  * | Uint8Array                 | BINARY                                                  |
  * | Decimal                    | DECIMAL(p, s) of the value's own precision and scale    |
  * | Array                      | ARRAY of the first non-null element's type              |
+ *
+ * A number is typed by its value because a bound parameter has no column to take a type from: an integer the
+ * caller wrote exactly (a safe integer) stays an integer, anything else is a double — including an integral double
+ * beyond 2^53 (`1e20`, `Number.MAX_VALUE`), which is as exact as a double is and which Spark reads as one. Where
+ * there is a column (filters, `insertRecordsSql`), its type decides instead (`toSparkValue` in tables/filter.ts).
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Decimal } from "../decimal.js";
@@ -34,15 +40,44 @@ export type SqlValue =
   | undefined
   | Uint8Array
   | Decimal
+  | FloatingPoint
   | readonly SqlValue[];
+
+/**
+ * A number sent as a FLOAT or a DOUBLE literal whatever its value: the literal of a FLOAT or DOUBLE column. FLOAT is
+ * what makes a FLOAT column match the number it was given: Spark compares a FLOAT column with a DOUBLE literal as
+ * doubles, and `0.1` stored as FLOAT is 0.100000001490116…, never the double 0.1.
+ * @example await spark.sql("SELECT * FROM t WHERE ratio = :r", { r: FloatingPoint.float(0.1) })
+ */
+export class FloatingPoint {
+  private constructor(
+    readonly type: "float" | "double",
+    readonly value: number,
+  ) {
+    if (typeof value !== "number") {
+      throw new InvalidArgumentError(`a ${type.toUpperCase()} literal needs a number, not a ${describe(value)}`);
+    }
+  }
+
+  /** A FLOAT (32-bit) literal: the nearest float to `value` (protobuf writes Spark's literal as a 32-bit float). */
+  static float(value: number): FloatingPoint {
+    return new FloatingPoint("float", value);
+  }
+
+  /** A DOUBLE literal, also for integral numbers of any magnitude. */
+  static double(value: number): FloatingPoint {
+    return new FloatingPoint("double", value);
+  }
+}
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-const simple = (kind: "null" | "binary" | "boolean" | "integer" | "long" | "double" | "string" | "timestamp") =>
-  ({ kind: { case: kind, value: {} } }) as DataTypeInit;
+const simple = (
+  kind: "null" | "binary" | "boolean" | "integer" | "long" | "float" | "double" | "string" | "timestamp",
+) => ({ kind: { case: kind, value: {} } }) as DataTypeInit;
 
 export function toLiteral(value: SqlValue, where = "value"): LiteralInit {
   if (value === null || value === undefined) return { literalType: { case: "null", value: simple("null") } };
@@ -60,10 +95,10 @@ export function toLiteral(value: SqlValue, where = "value"): LiteralInit {
       if (Number.isInteger(value)) {
         if (value >= INT32_MIN && value <= INT32_MAX) return { literalType: { case: "integer", value } };
         if (Number.isSafeInteger(value)) return { literalType: { case: "long", value: BigInt(value) } };
-        throw new InvalidArgumentError(`${where}: ${value} is beyond 2^53 and may have lost precision; pass a bigint`);
       }
       return { literalType: { case: "double", value } };
   }
+  if (value instanceof FloatingPoint) return { literalType: { case: value.type, value: value.value } };
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isNaN(ms)) throw new InvalidArgumentError(`${where}: an invalid Date`);
@@ -104,7 +139,7 @@ function literalType(literal: LiteralInit): DataTypeInit {
     case undefined:
       return simple("null");
     default:
-      return simple(t.case as "binary" | "boolean" | "integer" | "long" | "double" | "string" | "timestamp");
+      return simple(t.case as "binary" | "boolean" | "integer" | "long" | "float" | "double" | "string" | "timestamp");
   }
 }
 

@@ -40,7 +40,7 @@ import {
   TableSchemaMismatchError,
   WriteCancelledError,
 } from "./errors.js";
-import { type Filter, filterExpression, toSparkValue } from "./filter.js";
+import { type Filter, filterExpression, notScalar, toSparkValue } from "./filter.js";
 import { batchFingerprint, encodeMarker, queued, type WriterState, writerState } from "./idempotency.js";
 import type { RecordClass } from "./record-class.js";
 import { RecordWriter, type RecordWriterOptions } from "./record-writer.js";
@@ -356,8 +356,19 @@ export class RecordTable<T extends object> {
 
   /**
    * The parameterized `INSERT INTO … VALUES` path for small writes of flat records: values are bound parameters.
+   * Scalar columns only (a list, map, message or JSON column has no literal to bind): use `insertRecords` for others.
    */
   async insertRecordsSql(records: readonly T[], options: QueryOptions = {}): Promise<number> {
+    // The contract decides whether this can ever work: said before any record is looked at.
+    const unbound = this.descriptor.fields.flatMap((f) => {
+      const what = notScalar(f.type);
+      return what === undefined ? [] : [`${f.name} is ${what}`];
+    });
+    if (unbound.length > 0) {
+      throw new InvalidArgumentError(
+        `insertRecordsSql binds scalar columns only: ${unbound.join(", ")}; use insertRecords`,
+      );
+    }
     const { valid, rejected } = this.#validate(records);
     if (rejected.length > 0) throw new RecordsRejectedError(this.descriptor.typeName, records.length, rejected);
     if (valid.length === 0) return 0;

@@ -16,12 +16,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Order } from "../generated/shop/v1/order_lakehouse.js";
 import { encodeIpcStream } from "../runtime/src/arrow/ipc.js";
-import { RecordTable, SparkSession, s3Store, toArrow } from "../runtime/src/index.js";
+import { RecordTable, SparkSession, toArrow } from "../runtime/src/index.js";
 import { repoRoot } from "../tools/lib/paths.js";
 import { type Checksums, cents, emptyChecksums, makeOrder } from "../tools/soak/orders.js";
 import { RssSampler } from "../tools/soak/rss.js";
 import { start } from "../tools/spark/server.js";
 import { sparkStoreSettings, startStore } from "../tools/store/server.js";
+import { objectStoreOf } from "../tools/store/staging-store.js";
 
 const { values } = parseArgs({
   options: {
@@ -64,13 +65,7 @@ say(`bench:bulk: ${rows.toLocaleString("en")} orders (~${values.gb} GB of Arrow,
 
 const spark = await SparkSession.connect(server.remote);
 const staging = {
-  store: await s3Store({
-    bucket: store.bucket,
-    endpoint: store.endpoint,
-    region: store.region,
-    accessKeyId: store.accessKey.reveal(),
-    secretAccessKey: store.secretKey,
-  }),
+  store: await objectStoreOf(store),
   prefix: `bench/${run}`,
 };
 

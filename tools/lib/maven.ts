@@ -55,3 +55,17 @@ export function fetchPinnedJar(artifact: PinnedArtifact, outDir: string): string
   }
   return jar;
 }
+
+/** Resolve a pom's runtime classpath from Maven Central into `outDir` (created; checksums strict). */
+export function copyDependencies(pom: string, outDir: string): void {
+  run("mvn", [
+    "-B",
+    "-q",
+    "--strict-checksums",
+    "-f",
+    pom,
+    "dependency:copy-dependencies",
+    "-DincludeScope=runtime",
+    `-DoutputDirectory=${outDir}`,
+  ]);
+}

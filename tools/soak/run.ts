@@ -15,10 +15,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Order } from "../../generated/shop/v1/order_lakehouse.js";
 import { encodeIpcStream } from "../../runtime/src/arrow/ipc.js";
-import { RecordTable, SparkSession, s3Store, toArrow } from "../../runtime/src/index.js";
+import { RecordTable, SparkSession, toArrow } from "../../runtime/src/index.js";
 import { repoRoot } from "../lib/paths.js";
 import { start } from "../spark/server.js";
 import { sparkStoreSettings, startStore } from "../store/server.js";
+import { objectStoreOf } from "../store/staging-store.js";
 import { CHANNELS, type Checksums, cents, emptyChecksums, makeOrder } from "./orders.js";
 import { RssSampler } from "./rss.js";
 
@@ -94,13 +95,7 @@ let result: Awaited<ReturnType<RecordTable<Order>["insertStream"]>>;
 try {
   const staging = store
     ? {
-        store: await s3Store({
-          bucket: store.bucket,
-          endpoint: store.endpoint,
-          region: store.region,
-          accessKeyId: store.accessKey.reveal(),
-          secretAccessKey: store.secretKey,
-        }),
+        store: await objectStoreOf(store),
         prefix: `soak/${run}`,
       }
     : undefined;

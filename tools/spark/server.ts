@@ -12,7 +12,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { SparkSession } from "../../runtime/src/index.js";
 import { NO_BACKOFF_RETRY_POLICY } from "../../runtime/src/spark/retry.js";
 import { hasCommand, run } from "../lib/exec.js";
-import { sha256File } from "../lib/maven.js";
+import { copyDependencies, sha256File } from "../lib/maven.js";
 import { repoRoot, sparkDir } from "../lib/paths.js";
 import { DELTA_VERSION, SPARK_VERSION } from "../protos/pins.js";
 import { type ClusterOptions, masterUrlFor, startCluster, stopCluster, waitForExecutors } from "./cluster.js";
@@ -116,16 +116,7 @@ export function provision(log: (line: string) => void = console.log): void {
   // set (their classpath is this folder) keep every jar they may still open, unless the new set drops it.
   const fresh = `${jarsDir}.new-${process.pid}`;
   rmSync(fresh, { recursive: true, force: true });
-  run("mvn", [
-    "-B",
-    "-q",
-    "--strict-checksums",
-    "-f",
-    pom,
-    "dependency:copy-dependencies",
-    "-DincludeScope=runtime",
-    `-DoutputDirectory=${fresh}`,
-  ]);
+  copyDependencies(pom, fresh);
   mkdirSync(jarsDir, { recursive: true });
   const wanted = new Set(readdirSync(fresh));
   for (const jar of readdirSync(jarsDir)) if (!wanted.has(jar)) rmSync(join(jarsDir, jar), { force: true });

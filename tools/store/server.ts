@@ -23,8 +23,8 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Secret } from "../../runtime/src/secret.js";
-import { hasCommand, run } from "../lib/exec.js";
-import { ChecksumMismatchError, sha256File } from "../lib/maven.js";
+import { hasCommand } from "../lib/exec.js";
+import { ChecksumMismatchError, copyDependencies, sha256File } from "../lib/maven.js";
 import { repoRoot, storeDir } from "../lib/paths.js";
 import { isAlive, logTail, readPid, spawnJava, stopRole } from "../spark/jvm.js";
 import { type SparkStoreSettings, UNREACHABLE_ENDPOINT } from "../spark/s3a.js";
@@ -93,16 +93,7 @@ export function provisionStore(log: (line: string) => void = console.log): void 
   log(`store: fetching S3Proxy ${S3PROXY_VERSION} from Maven Central (once, ~45 MB)…`);
   const fresh = `${storeJarsDir}.new-${process.pid}`;
   rmSync(fresh, { recursive: true, force: true });
-  run("mvn", [
-    "-B",
-    "-q",
-    "--strict-checksums",
-    "-f",
-    pom,
-    "dependency:copy-dependencies",
-    "-DincludeScope=runtime",
-    `-DoutputDirectory=${fresh}`,
-  ]);
+  copyDependencies(pom, fresh);
   const jar = join(fresh, `s3proxy-${S3PROXY_VERSION}.jar`);
   const actual = existsSync(jar) ? sha256File(jar) : "(missing)";
   if (actual !== S3PROXY_JAR_SHA256) {

@@ -27,6 +27,7 @@ import {
   table as tableOption,
 } from "../gen/lakehouse/v1/options_pb.js";
 import { type ColumnType, columnTypeOf, type ProtoRefs } from "../mapping/column-type.js";
+import { recordChecks } from "../rules/constraints.js";
 import { protoComment } from "./comments.js";
 
 export type { IngestRole } from "@lakehouse-contracts/schema";
@@ -274,6 +275,11 @@ function buildTable(
   const schema = options.schema !== "" ? options.schema : defaults.schema;
   const comment = options.comment !== "" ? options.comment : messageComment;
   checkRecursion(message, columns, report);
+  // The table enforces the rules Spark SQL says exactly, unless the contract opts out.
+  const checks =
+    options.checkConstraints === false
+      ? []
+      : recordChecks(message, columns, (m) => buildRecord(m, []).columns, recordColumns).constraints;
   if (options.partitionBy.length > 0 && options.clusterBy.length > 0) {
     // Delta tables use either Hive-style partitions or liquid clustering, never both.
     report("a Delta table is either partitioned (partition_by) or clustered (cluster_by), not both");
@@ -286,6 +292,7 @@ function buildTable(
     partitionBy: resolve(options.partitionBy, "partition"),
     clusterBy: resolve(options.clusterBy, "cluster"),
     ...(comment === undefined ? {} : { comment }),
+    ...(checks.length === 0 ? {} : { checks }),
   };
 }
 

@@ -159,7 +159,12 @@ function walkNested(
   const record = field.record as RuleRecord;
   const guard = (h: string) => (nullable ? `(${x} IS NULL OR ${h})` : h);
   if (field.type.kind === "struct") {
-    walkRecord(record, { path: scope.path, value: x, wrap: (h) => scope.wrap(guard(h)), depth: scope.depth }, out, client);
+    walkRecord(
+      record,
+      { path: scope.path, value: x, wrap: (h) => scope.wrap(guard(h)), depth: scope.depth },
+      out,
+      client,
+    );
     return;
   }
   const isList = field.type.kind === "array";
@@ -263,8 +268,7 @@ function valueRule(
     if (group.rules.get("required") !== "true") return { kind: "client", id: "required", reason: "not set" };
     const nonZero = presence ? undefined : nonZeroTest(x, type, enumType);
     if (!presence && nonZero === undefined) return { kind: "client", id: "required", reason: "no zero value in SQL" };
-    const holds =
-      nonZero === undefined ? `${x} IS NOT NULL` : nullable ? `(${x} IS NOT NULL AND ${nonZero})` : nonZero;
+    const holds = nonZero === undefined ? `${x} IS NOT NULL` : nullable ? `(${x} IS NOT NULL AND ${nonZero})` : nonZero;
     const violated =
       nonZero === undefined
         ? `${x} IS NULL`
@@ -396,7 +400,9 @@ function celIds(value: string): string[] {
     const list = JSON.parse(value) as unknown;
     if (!Array.isArray(list)) return [];
     return list.map((r) =>
-      typeof r === "string" ? r : String((r as { id?: string; expression?: string }).id ?? (r as { expression?: string }).expression ?? ""),
+      typeof r === "string"
+        ? r
+        : String((r as { id?: string; expression?: string }).id ?? (r as { expression?: string }).expression ?? ""),
     );
   } catch {
     return [];
@@ -461,7 +467,10 @@ function numberRule(x: string, block: string, rules: ReadonlyMap<string, string>
       const list = Array.isArray(parsed) ? parsed.map((v) => numberLiteral(block, v)) : [];
       if (list.length === 0 || list.some((v) => v === undefined)) return client(id, "a list SQL cannot write (NaN)");
       const text = `(${list.join(", ")})`;
-      return sql(id, name === "in" ? [`${x} IN ${text}`, `${x} NOT IN ${text}`] : [`${x} NOT IN ${text}`, `${x} IN ${text}`]);
+      return sql(
+        id,
+        name === "in" ? [`${x} IN ${text}`, `${x} NOT IN ${text}`] : [`${x} NOT IN ${text}`, `${x} IN ${text}`],
+      );
     }
     case "finite":
       return parsed === true
@@ -557,7 +566,10 @@ function bytesRule(x: string, name: string, value: unknown, id: string): RuleSql
 function inList(x: string, name: string, items: readonly string[], id: string): RuleSql {
   if (items.length === 0) return client(id, "empty list");
   const text = `(${items.join(", ")})`;
-  return sql(id, name === "in" ? [`${x} IN ${text}`, `${x} NOT IN ${text}`] : [`${x} NOT IN ${text}`, `${x} IN ${text}`]);
+  return sql(
+    id,
+    name === "in" ? [`${x} IN ${text}`, `${x} NOT IN ${text}`] : [`${x} NOT IN ${text}`, `${x} IN ${text}`],
+  );
 }
 
 function enumRule(x: string, name: string, value: unknown, id: string, enumType: RuleEnum | undefined): RuleSql {

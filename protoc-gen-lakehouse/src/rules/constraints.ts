@@ -82,4 +82,3 @@ function enumOf(type: ColumnType): RuleEnum | undefined {
   if (type.kind === "map" && type.value.kind === "enum") return of(type.value.enum, type.value.asInt);
   return undefined;
 }
-

@@ -274,10 +274,14 @@ function buildTable(
   const catalog = options.catalog !== "" ? options.catalog : defaults.catalog;
   const schema = options.schema !== "" ? options.schema : defaults.schema;
   const comment = options.comment !== "" ? options.comment : messageComment;
-  checkRecursion(message, columns, report);
-  // The table enforces the rules Spark SQL says exactly, unless the contract opts out.
+  let recursive = false;
+  checkRecursion(message, columns, (text, field) => {
+    recursive = true;
+    report(text, field);
+  });
+  // The table enforces the rules Spark SQL says exactly, unless the contract opts out (or has no finite schema).
   const checks =
-    options.checkConstraints === false
+    options.checkConstraints === false || recursive
       ? []
       : recordChecks(message, columns, (m) => buildRecord(m, []).columns, recordColumns).constraints;
   if (options.partitionBy.length > 0 && options.clusterBy.length > 0) {

@@ -5,7 +5,7 @@
  * checked where the message is present: `s.f` inside a struct, `exists(lines, e -> …)` for the records of a list,
  * `exists(map_values(m), v -> …)` for those of a map.
  */
-import { quoteIdentifier, type SparkType, sqlString } from "@lakehouse-contracts/schema";
+import { quoteIdentifier, ruleEntrySql, type SparkType } from "@lakehouse-contracts/schema";
 import { lambdaName, type Step } from "./nested-sql.js";
 
 /**
@@ -41,7 +41,11 @@ export function violationPredicateAt(
   return walk(undefined, 0, 0);
 }
 
-/** The predicate that is true for a row violating `rule` (with `value`, proto3 JSON text), or undefined. */
+/**
+ * The predicate that is true for a row violating `rule` (with `value`, proto3 JSON text), or undefined: the schema
+ * package's translation (`ruleEntrySql`), the same SQL as the table's CHECK constraint, so a rule the table cannot
+ * enforce exactly (a pattern, a format, custom CEL) gets no check here either.
+ */
 export function violationPredicate(
   column: string,
   type: SparkType,
@@ -49,75 +53,12 @@ export function violationPredicate(
   rule: string,
   value: string | undefined,
 ): string | undefined {
-  const parsed: unknown = value === undefined ? undefined : JSON.parse(value);
-  const name = rule.split(".").at(-1) ?? rule;
-  const text = typeof parsed === "string" ? parsed : undefined;
-  const num =
-    typeof parsed === "number" || (typeof parsed === "string" && /^-?\d+(\.\d+)?$/.test(parsed))
-      ? String(parsed)
-      : undefined;
-  if (rule.includes(".items.") || rule.includes(".keys.") || rule.includes(".values.")) return undefined;
-  let predicate: string | undefined;
-  if (name === "required") {
-    if (parsed !== true) return undefined;
-    if (type.kind === "atomic" && type.name === "STRING") return `(${column} IS NULL OR ${column} = '')`;
-    if (type.kind === "atomic" && type.name === "BINARY") return `(${column} IS NULL OR length(${column}) = 0)`;
-    if (type.kind === "array" || type.kind === "map") return `size(${column}) = 0`;
-    return `${column} IS NULL`;
-  }
-  const isString = type.kind === "atomic" && type.name === "STRING";
-  const isBytes = type.kind === "atomic" && type.name === "BINARY";
-  const length = isString ? `char_length(${column})` : isBytes ? `length(${column})` : undefined;
-  switch (name) {
-    case "min_len":
-      predicate = length && num ? `${length} < ${num}` : undefined;
-      break;
-    case "max_len":
-      predicate = length && num ? `${length} > ${num}` : undefined;
-      break;
-    case "len":
-      predicate = length && num ? `${length} <> ${num}` : undefined;
-      break;
-    case "min_items":
-    case "min_pairs":
-      predicate = num ? `size(${column}) < ${num}` : undefined;
-      break;
-    case "max_items":
-    case "max_pairs":
-      predicate = num ? `size(${column}) > ${num}` : undefined;
-      break;
-    case "gt":
-      predicate = num && !isString ? `${column} <= ${num}` : undefined;
-      break;
-    case "gte":
-      predicate = num && !isString ? `${column} < ${num}` : undefined;
-      break;
-    case "lt":
-      predicate = num && !isString ? `${column} >= ${num}` : undefined;
-      break;
-    case "lte":
-      predicate = num && !isString ? `${column} > ${num}` : undefined;
-      break;
-    case "prefix":
-      predicate = isString && text !== undefined ? `NOT startswith(${column}, ${sqlString(text)})` : undefined;
-      break;
-    case "suffix":
-      predicate = isString && text !== undefined ? `NOT endswith(${column}, ${sqlString(text)})` : undefined;
-      break;
-    case "contains":
-      predicate = isString && text !== undefined ? `NOT contains(${column}, ${sqlString(text)})` : undefined;
-      break;
-    case "pattern":
-      // Java regular expressions, not RE2: equal for the usual patterns, stricter-or-looser for exotic ones.
-      predicate = isString && text !== undefined ? `NOT (${column} RLIKE ${sqlString(text)})` : undefined;
-      break;
-    case "in":
-      predicate =
-        Array.isArray(parsed) && parsed.length > 0 && rule.split(".").length === 2 && !rule.startsWith("enum.")
-          ? `${column} NOT IN (${parsed.map((v) => (typeof v === "string" && isString ? sqlString(v) : String(v))).join(", ")})`
-          : undefined;
-      break;
-  }
-  if (predicate === undefined) return undefined;
-  return nullable ? `(${column} IS NOT NULL AND ${predicate})` : predicate;
+  if (value === undefined) return undefined;
+  // Review's snapshots carry no enum values: enum rules stay a manual check.
+  if (rule.startsWith("enum.") || /\.enum\./.test(rule)) return undefined;
+  // Review's steps carry no presence: a string, bytes, list or map counts as empty when NULL (as a record reads it).
+  const emptyIsZero =
+    type.kind === "array" || type.kind === "map" || (type.kind === "atomic" && /^(STRING|BINARY)$/.test(type.name));
+  const sql = ruleEntrySql(column, type, { presence: nullable && !emptyIsZero, nullable }, rule, value);
+  return sql.kind === "sql" ? sql.violated : undefined;
 }

@@ -39,6 +39,7 @@ export function createTableSql(
     partitionBy: table.partitionBy,
     clusterBy: table.clusterBy,
     ...(table.comment === undefined ? {} : { comment: table.comment }),
+    ...(table.checks === undefined ? {} : { checks: table.checks }),
     ...options,
   });
 }

@@ -9,6 +9,7 @@
  * | --- | --- | --- |
  * | `SparkError` | spark | `isSparkError` (also conflict) |
  * | `DeltaConflictError` | conflict | `isDeltaConflictError` |
+ * | `ConstraintViolationError` | constraint_violation | `isConstraintViolationError` |
  * | `ConnectionError` | connection | `isConnectionError` |
  * | `AuthError` | auth | `isAuthError` |
  * | `CancelledError` | cancelled | `isCancelledError` (also timeout) |
@@ -39,6 +40,7 @@
 export type LakehouseErrorCode =
   | "spark"
   | "conflict"
+  | "constraint_violation"
   | "idempotency_conflict"
   | "timeout"
   | "connection"
@@ -135,7 +137,7 @@ export class SparkError extends LakehouseError {
   constructor(
     message: string,
     details: SparkErrorDetails = {},
-    options?: { cause?: unknown; code?: "spark" | "conflict" },
+    options?: { cause?: unknown; code?: "spark" | "conflict" | "constraint_violation" },
   ) {
     super(options?.code ?? "spark", message, options);
     this.errorClass = details.errorClass;
@@ -157,6 +159,62 @@ export class DeltaConflictError extends SparkError {
   constructor(message: string, details: SparkErrorDetails = {}, options?: { cause?: unknown }) {
     super(message, details, { ...options, code: "conflict" });
   }
+}
+
+/** What Delta says of a row its CHECK constraint refused, and what the contract says of that constraint. */
+export interface ConstraintViolation {
+  /** The constraint's name (`lines_quantity_uint32_gt`). */
+  readonly constraint: string;
+  /** Its expression, as Delta prints it. */
+  readonly expression?: string | undefined;
+  /** The field the constraint checks (a dotted path), when the contract's table descriptor names it. */
+  readonly field?: string | undefined;
+  /** protovalidate's rule id (`uint32.gt`), when the contract's table descriptor names it. */
+  readonly ruleId?: string | undefined;
+  /** The refused row's values of the columns the constraint reads, by path, as Spark printed them (or redacted). */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/**
+ * Delta refused a write because a row violates a CHECK constraint of the table
+ * (`DELTA_VIOLATE_CONSTRAINT_WITH_VALUES`): the table enforcing the contract's rules against a writer that did not
+ * check them, or a table whose rules are stricter than the client's. Nothing was written. A `RecordTable` names the
+ * field and rule id (the constraint is its table descriptor's) and redacts the values of sensitive fields, in the
+ * message and in `values`; from a plain `SparkSession.sql` only the constraint's name and Spark's values are known.
+ * The message reads as a client-side violation does: `lines.quantity: violates the table's CHECK constraint
+ * lines_quantity_uint32_gt (value: 0) [uint32.gt]`.
+ */
+export class ConstraintViolationError extends SparkError implements ConstraintViolation {
+  override name = "ConstraintViolationError";
+  readonly constraint: string;
+  readonly expression: string | undefined;
+  readonly field: string | undefined;
+  readonly ruleId: string | undefined;
+  readonly values: Readonly<Record<string, string>>;
+
+  constructor(
+    message: string,
+    details: SparkErrorDetails,
+    violation: ConstraintViolation,
+    options?: { cause?: unknown },
+  ) {
+    super(message, details, { ...options, code: "constraint_violation" });
+    this.constraint = violation.constraint;
+    this.expression = violation.expression;
+    this.field = violation.field;
+    this.ruleId = violation.ruleId;
+    this.values = violation.values;
+  }
+}
+
+/** `DELTA_VIOLATE_CONSTRAINT_WITH_VALUES`'s `values` parameter (` - s.a : x` lines) by path. */
+export function constraintValues(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of (text ?? "").split("\n")) {
+    const m = /^\s*-\s(.+?) : (.*)$/.exec(line);
+    if (m !== null) out[m[1] as string] = m[2] as string;
+  }
+  return out;
 }
 
 /** Delta's concurrent-modification error classes (io.delta's `ConcurrentModificationException` subclasses). */
@@ -251,7 +309,10 @@ export function isLakehouseError(value: unknown): value is LakehouseError {
 }
 
 /** Errors the Spark server reported, Delta conflicts included (codes "spark" and "conflict"). */
-export const isSparkError = errorGuard<SparkError>("spark", "conflict");
+export const isSparkError = errorGuard<SparkError>("spark", "conflict", "constraint_violation");
+
+/** A row refused by a Delta CHECK constraint of the table (code "constraint_violation"). */
+export const isConstraintViolationError = errorGuard<ConstraintViolationError>("constraint_violation");
 
 /** A Delta commit refused because another transaction changed the table first (code "conflict"). */
 export const isDeltaConflictError = errorGuard<DeltaConflictError>("conflict");

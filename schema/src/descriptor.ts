@@ -21,6 +21,8 @@
  * - absent values are `undefined` in TypeScript and NULL in columns.
  */
 
+import type { CheckConstraint } from "./check-constraints.js";
+
 export type ScalarKind =
   | "int32"
   | "sint32"
@@ -141,6 +143,11 @@ export interface TableDescriptor {
   readonly partitionBy: readonly string[];
   readonly clusterBy: readonly string[];
   readonly comment?: string;
+  /**
+   * The Delta CHECK constraints of the table: the record's rules that Spark SQL says exactly
+   * (`recordCheckConstraints`), unless the contract opts out (`check_constraints: false`). Absent: none.
+   */
+  readonly checks?: readonly CheckConstraint[];
 }
 
 export interface RecordDescriptor {

@@ -3,9 +3,21 @@
  * table descriptors, ingest roles (descriptor.ts); facts about field types (field-type.ts); the members generated
  * record classes inherit (record-members.ts); Spark SQL quoting and table names (sql-text.ts); the Spark (Delta) type
  * of a field type and its DDL (spark-type.ts); a record's StructType JSON and column list (spark-schema.ts); CREATE
- * TABLE (table-sql.ts). Pure functions over plain data: no dependency, no I/O. protoc-gen-lakehouse maps protobuf-es
+ * TABLE (table-sql.ts); protovalidate rules as SQL, the table's CHECK constraints (check-constraints.ts). Pure functions over plain data: no dependency, no I/O. protoc-gen-lakehouse maps protobuf-es
  * descriptors into it, its runtime and contract review build on it.
  */
+export {
+  type CheckConstraint,
+  type ClientOnlyRule,
+  constraintName,
+  type RecordChecks,
+  type RuleEnum,
+  type RuleField,
+  type RuleRecord,
+  type RuleSql,
+  recordCheckConstraints,
+  ruleEntrySql,
+} from "./check-constraints.js";
 export type {
   ColumnDescriptor,
   DescriptorRefs,
@@ -64,4 +76,4 @@ export {
   type TableName,
   type TableNameResult,
 } from "./sql-text.js";
-export { type CreateTableStatement, createTableStatement } from "./table-sql.js";
+export { type CreateTableStatement, checkConstraintProperties, createTableStatement } from "./table-sql.js";

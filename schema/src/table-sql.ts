@@ -5,6 +5,7 @@
  * of a table created by a write nullable. No primary key: open-source Delta has no PRIMARY KEY constraint.
  */
 
+import type { CheckConstraint } from "./check-constraints.js";
 import { columnListSql } from "./spark-schema.js";
 import type { SparkColumn } from "./spark-type.js";
 import { quoteIdentifier, sqlString } from "./sql-text.js";
@@ -23,6 +24,8 @@ export interface CreateTableStatement {
   readonly ifNotExists?: boolean;
   /** `CREATE OR REPLACE TABLE` (before `ifNotExists`). */
   readonly orReplace?: boolean;
+  /** Delta CHECK constraints, created with the table (`checkConstraintProperties`). */
+  readonly checks?: readonly CheckConstraint[];
 }
 
 /**
@@ -39,5 +42,19 @@ export function createTableStatement(table: CreateTableStatement): string {
   if (clusterBy.length > 0) parts.push(`CLUSTER BY (${clusterBy.map(quoteIdentifier).join(", ")})`);
   if (table.location !== undefined) parts.push(`LOCATION ${sqlString(table.location)}`);
   if (table.comment !== undefined) parts.push(`COMMENT ${sqlString(table.comment)}`);
+  const checks = table.checks ?? [];
+  if (checks.length > 0) parts.push(`TBLPROPERTIES (${checkConstraintProperties(checks)})`);
   return parts.join(" ");
+}
+
+/**
+ * A table's CHECK constraints as the table properties Delta keeps them in (`'delta.constraints.<name>' = '<expr>'`).
+ * Written into CREATE TABLE rather than added by `ALTER TABLE … ADD CONSTRAINT`: Delta's parser of that statement
+ * re-tokenizes the expression and splits a lambda's `->` into `- >` (PARSE_SYNTAX_ERROR for every `forall`; Delta
+ * 4.4), while a property at creation keeps the text as written. Delta refuses the same properties in
+ * `ALTER TABLE … SET TBLPROPERTIES` (DELTA_ADD_CONSTRAINTS), so a constraint with a lambda can be created with its
+ * table only.
+ */
+export function checkConstraintProperties(checks: readonly CheckConstraint[]): string {
+  return checks.map((c) => `${sqlString(`delta.constraints.${c.name}`)} = ${sqlString(c.expression)}`).join(", ");
 }

@@ -51,7 +51,10 @@ describe("the snapshot of the descriptors generated before the codegenv1 seam", 
   });
 
   test.each(Object.keys(snapshot))("%s: the same descriptors, key for key and in order", async (file) => {
-    const now = snapshotModule(await generatedModule(file));
+    // Tables gained their CHECK constraints after the snapshot (issue 21): compared without them.
+    const now = JSON.parse(
+      JSON.stringify(snapshotModule(await generatedModule(file)), (k, v) => (k === "checks" ? undefined : v)),
+    ) as unknown;
     expect(JSON.stringify(now, null, 2)).toBe(JSON.stringify(snapshot[file], null, 2));
   });
 });
@@ -124,6 +127,7 @@ function fullDescriptor(model: RecordModel): unknown {
             partitionBy: table.partitionBy,
             clusterBy: table.clusterBy,
             ...(table.comment === undefined ? {} : { comment: table.comment }),
+            ...(table.checks === undefined ? {} : { checks: table.checks }),
           },
         }),
     ...(model.comment === undefined ? {} : { comment: model.comment }),
@@ -137,6 +141,7 @@ describe("every contract of contracts/: the expanded descriptor is the plugin's 
   test("the scan sees every contract file, the reserved names too", () => {
     expect(files.map((f) => f.name).sort()).toEqual([
       "lakehouse/test/v1/basic",
+      "lakehouse/test/v1/checks",
       "lakehouse/test/v1/reserved_names",
       "shop/v1/common",
       "shop/v1/customer",

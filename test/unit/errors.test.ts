@@ -48,6 +48,11 @@ function instances(r: Runtime): Record<string, LakehouseError> {
   return {
     SparkError: new r.SparkError("analysis failed", { errorClass: "TABLE_OR_VIEW_NOT_FOUND" }),
     DeltaConflictError: new r.DeltaConflictError("concurrent append", { errorClass: "DELTA_CONCURRENT_APPEND" }),
+    ConstraintViolationError: new r.ConstraintViolationError(
+      "refused",
+      { errorClass: "DELTA_VIOLATE_CONSTRAINT_WITH_VALUES" },
+      { constraint: "a_int32_gt", values: {} },
+    ),
     ConnectionError: new r.ConnectionError("unreachable"),
     AuthError: new r.AuthError("refused"),
     CancelledError: cancelled,

@@ -104,6 +104,15 @@ test("descriptors are data, tables carry their options", () => {
     partitionBy: ["sales_channel"],
     clusterBy: [],
     comment: "Orders as placed, one row per order.",
+    // The rules the table enforces (issue 21), as CHECK constraints.
+    checks: expect.arrayContaining([
+      {
+        name: "order_id_string_prefix",
+        expression: "startswith(`order_id`, 'ord_')",
+        field: "order_id",
+        rule: "string.prefix",
+      },
+    ]),
   });
   expect(Customer.table).toMatchObject({ name: "customers", catalog: "main", schema: "shop" });
   expect(Order.descriptor.table).toBe(Order.table);

@@ -248,6 +248,8 @@ describe("one mapping: the plugin's model and the generated descriptors agree", 
         partitionBy: table.partitionBy,
         clusterBy: table.clusterBy,
         ...(table.comment === undefined ? {} : { comment: table.comment }),
+        // The model's CHECK constraints (issue 21): the generated descriptor carries the same.
+        ...(table.checks === undefined ? {} : { checks: table.checks }),
       });
       expect(fromModel).toBe(runtimeTableSql.createTableSql(descriptor));
     }

@@ -125,6 +125,14 @@ function tableSpecLiteral(table: TableModel, recordComment: string | undefined):
     partitionBy: list(table.partitionBy),
     clusterBy: list(table.clusterBy),
     comment: table.comment === undefined || table.comment === recordComment ? undefined : str(table.comment),
+    checks:
+      table.checks === undefined
+        ? undefined
+        : arr(
+            table.checks.map((c) =>
+              obj({ name: str(c.name), expression: str(c.expression), field: str(c.field), rule: str(c.rule) }),
+            ),
+          ),
   });
 }
 

@@ -8,6 +8,7 @@ import type { DescFile, DescMessage } from "@bufbuild/protobuf";
 import { referencedRecord, sparkTypeOf, sparkTypeSql } from "@lakehouse-contracts/schema";
 import { protoComment } from "../model/comments.js";
 import { buildRecord, messagesOf, type RecordModel, recordColumns } from "../model/record.js";
+import { recordChecks } from "../rules/constraints.js";
 import { fieldRuleEntries, ruleInWords } from "../rules/entries.js";
 import { PLUGIN_VERSION } from "../version.js";
 
@@ -74,6 +75,38 @@ function recordSection(r: RecordModel): string[] {
     );
   }
   lines.push("");
+  if (r.table !== undefined) lines.push(...enforcement(r));
+  return lines;
+}
+
+/** Which rules the table enforces (its CHECK constraints) and which the client alone checks, and why. */
+function enforcement(r: RecordModel): string[] {
+  const all = recordChecks(r.message, r.columns, (m) => buildRecord(m, []).columns, recordColumns);
+  const enforced = r.table?.checks ?? [];
+  if (all.constraints.length === 0 && all.clientOnly.length === 0) return [];
+  const lines: string[] = [];
+  if (enforced.length > 0) {
+    lines.push(
+      `The table enforces ${enforced.length} rule${enforced.length === 1 ? "" : "s"} as Delta CHECK constraints (a writer that bypasses the record classes is refused too):`,
+      "",
+      "| Constraint | Field | Rule |",
+      "| --- | --- | --- |",
+      ...enforced.map((c) => `| \`${c.name}\` | \`${c.field}\` | \`${c.rule}\` |`),
+      "",
+    );
+  } else if (all.constraints.length > 0) {
+    lines.push("The table enforces no rule (`check_constraints: false`): the client checks them all.", "");
+  }
+  if (all.clientOnly.length > 0) {
+    lines.push(
+      "Checked by the client only (Spark SQL cannot say them exactly):",
+      "",
+      "| Field | Rule | Why |",
+      "| --- | --- | --- |",
+      ...all.clientOnly.map((c) => `| \`${c.field}\` | \`${cell(c.rule)}\` | ${cell(c.reason)} |`),
+      "",
+    );
+  }
   return lines;
 }
 

@@ -27,6 +27,7 @@ import {
   table as tableOption,
 } from "../gen/lakehouse/v1/options_pb.js";
 import { type ColumnType, columnTypeOf, type ProtoRefs } from "../mapping/column-type.js";
+import { recordChecks } from "../rules/constraints.js";
 import { protoComment } from "./comments.js";
 
 export type { IngestRole } from "@lakehouse-contracts/schema";
@@ -273,7 +274,16 @@ function buildTable(
   const catalog = options.catalog !== "" ? options.catalog : defaults.catalog;
   const schema = options.schema !== "" ? options.schema : defaults.schema;
   const comment = options.comment !== "" ? options.comment : messageComment;
-  checkRecursion(message, columns, report);
+  let recursive = false;
+  checkRecursion(message, columns, (text, field) => {
+    recursive = true;
+    report(text, field);
+  });
+  // The table enforces the rules Spark SQL says exactly, unless the contract opts out (or has no finite schema).
+  const checks =
+    options.checkConstraints === false || recursive
+      ? []
+      : recordChecks(message, columns, (m) => buildRecord(m, []).columns, recordColumns).constraints;
   if (options.partitionBy.length > 0 && options.clusterBy.length > 0) {
     // Delta tables use either Hive-style partitions or liquid clustering, never both.
     report("a Delta table is either partitioned (partition_by) or clustered (cluster_by), not both");
@@ -286,6 +296,7 @@ function buildTable(
     partitionBy: resolve(options.partitionBy, "partition"),
     clusterBy: resolve(options.clusterBy, "cluster"),
     ...(comment === undefined ? {} : { comment }),
+    ...(checks.length === 0 ? {} : { checks }),
   };
 }
 

@@ -632,7 +632,7 @@ async function tableDescribe(opts: TableFlags & { format: OutputFormat }, ctx: C
     opts,
     ctx,
     () => undefined,
-    async (table, _prepared, { cls, spark }) => {
+    async (table, _prepared, { cls }) => {
       if (!(await table.exists({ signal }))) {
         out.write(
           `table ${table.target} does not exist (create it with: lakehouse table create --contract ${opts.contract}${
@@ -652,7 +652,7 @@ async function tableDescribe(opts: TableFlags & { format: OutputFormat }, ctx: C
         ]
           .filter(Boolean)
           .join(", ");
-      const constraints = await checkConstraints(spark, table.target.sql, signal);
+      const constraints = await table.constraints({ signal });
       let schema = "matches the contract";
       let code = 0;
       try {
@@ -710,28 +710,17 @@ async function tableDescribe(opts: TableFlags & { format: OutputFormat }, ctx: C
       out.write(`${formatTable(headers, cells, { ...output, wide: true })}\n`);
       if (layout?.partitionBy?.length) out.write(`partitioned by: ${layout.partitionBy.join(", ")}\n`);
       if (layout?.clusterBy?.length) out.write(`clustered by: ${layout.clusterBy.join(", ")}\n`);
-      for (const [name, expression] of Object.entries(constraints)) out.write(`constraint ${name}: ${expression}\n`);
+      const checks = new Map((layout?.checks ?? []).map((c) => [c.name.toLowerCase(), c]));
+      for (const [name, expression] of Object.entries(constraints)) {
+        const check = checks.get(name.toLowerCase());
+        const rule = check === undefined ? "" : ` (${check.field}: ${check.rule})`;
+        out.write(`constraint ${name}${rule}: ${expression}\n`);
+      }
       out.write(`schema: ${code === 0 ? s.green(schema) : s.red(schema)}\n`);
       out.write(`rows: ${rows}\n`);
       return code;
     },
   );
-}
-
-/** The table's CHECK constraints (Delta keeps them as `delta.constraints.<name>` properties). */
-async function checkConstraints(
-  spark: SparkSession,
-  table: string,
-  signal: AbortSignal | undefined,
-): Promise<Record<string, string>> {
-  const rows = await (await spark.sql(`SHOW TBLPROPERTIES ${table}`, undefined, { signal })).collect();
-  const constraints: Record<string, string> = {};
-  for (const row of rows as { key?: unknown; value?: unknown }[]) {
-    if (typeof row.key === "string" && row.key.startsWith("delta.constraints.")) {
-      constraints[row.key.slice("delta.constraints.".length)] = String(row.value);
-    }
-  }
-  return constraints;
 }
 
 async function contracts(opts: { all: boolean; format: OutputFormat }, ctx: Context): Promise<number> {

@@ -19,6 +19,7 @@
  */
 import { protoCamelCase, safeObjectProperty } from "@bufbuild/protobuf/reflect";
 import {
+  type CheckConstraint,
   defaultNullable,
   type EnumDescriptor,
   type FieldDescriptor,
@@ -80,6 +81,8 @@ export interface TableSpec {
   readonly partitionBy?: readonly string[];
   readonly clusterBy?: readonly string[];
   readonly comment?: string;
+  /** The table's CHECK constraints (`TableDescriptor.checks`), as the plugin translated the record's rules. */
+  readonly checks?: readonly CheckConstraint[];
 }
 
 export interface RecordSpec {
@@ -162,6 +165,7 @@ function expandTable(spec: TableSpec, recordComment: string | undefined): TableD
     partitionBy: spec.partitionBy ?? [],
     clusterBy: spec.clusterBy ?? [],
     ...(comment === undefined ? {} : { comment }),
+    ...(spec.checks === undefined ? {} : { checks: spec.checks }),
   };
 }
 

@@ -33,6 +33,12 @@ export interface CreateTableOptions {
   tableName?: string;
   /** `CREATE TABLE IF NOT EXISTS`. */
   ifNotExists?: boolean;
+  /**
+   * Create the table with its Delta CHECK constraints (`d.table.checks`: the rules Spark SQL says exactly, so that
+   * writers that bypass the record classes are refused too). Default true; the contract's
+   * `check_constraints: false` already leaves them out of the descriptor.
+   */
+  checkConstraints?: boolean;
 }
 
 /**
@@ -64,6 +70,7 @@ export function createTableSql(d: RecordDescriptor, options: CreateTableOptions 
     ...(name !== undefined && options.location !== undefined ? { location: options.location } : {}),
     ...(comment === undefined ? {} : { comment }),
     ...(options.ifNotExists === undefined ? {} : { ifNotExists: options.ifNotExists }),
+    ...(table?.checks === undefined || options.checkConstraints === false ? {} : { checks: table.checks }),
   });
 }
 

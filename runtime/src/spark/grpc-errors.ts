@@ -11,6 +11,8 @@ import {
   AuthError,
   CancelledError,
   ConnectionError,
+  ConstraintViolationError,
+  constraintValues,
   DeltaConflictError,
   isDeltaConflictClass,
   isLakehouseError,
@@ -65,6 +67,14 @@ export function errorFromGrpc(error: ServiceError, secrets: Iterable<Secret | un
     errorId: field(md.errorId),
     grpcCode: codeName,
   };
+  if (details.errorClass?.startsWith("DELTA_VIOLATE_CONSTRAINT") === true) {
+    // A CHECK constraint refused a row: what Delta says of it, as data (RecordTable adds the contract's field).
+    return new ConstraintViolationError(message, details, {
+      constraint: parameters.constraintName ?? "",
+      expression: parameters.expression,
+      values: constraintValues(parameters.values),
+    });
+  }
   // Delta's concurrent-modification family gets a class of its own: nothing was committed, so it may be retried.
   return isDeltaConflictClass(details.errorClass)
     ? new DeltaConflictError(message, details)

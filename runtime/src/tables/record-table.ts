@@ -10,11 +10,14 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { referencedRecord } from "@lakehouse-contracts/schema";
 import { Table } from "apache-arrow";
 import {
   type CancelledError,
+  ConstraintViolationError,
   InvalidArgumentError,
   isCancelledError,
+  isConstraintViolationError,
   isDeltaConflictError,
   isSparkError,
 } from "../errors.js";
@@ -44,7 +47,7 @@ import { type Filter, filterExpression, notScalar, toSparkValue } from "./filter
 import { batchFingerprint, encodeMarker, queued, type WriterState, writerState } from "./idempotency.js";
 import type { RecordClass } from "./record-class.js";
 import { RecordWriter, type RecordWriterOptions } from "./record-writer.js";
-import { columnsOf, diffColumns } from "./schema-diff.js";
+import { columnsOf, diffColumns, diffConstraints } from "./schema-diff.js";
 import { type StagedFile, Stager, type StagingOptions } from "./stager.js";
 import { type TableLocation, TableTarget } from "./table-target.js";
 
@@ -239,10 +242,28 @@ export class RecordTable<T extends object> {
     const actual = columnsOf(await this.target.read(this.#session).schema(options));
     const empty = await this.#session.createDataFrame(new Table(arrowSchema(this.descriptor)), options);
     const expected = columnsOf(await empty.schema(options));
-    const differences = diffColumns(actual, expected);
+    const checks = this.descriptor.table?.checks;
+    const differences = [
+      ...diffColumns(actual, expected),
+      ...(checks === undefined ? [] : diffConstraints(await this.constraints(options), checks)),
+    ];
     if (differences.length > 0) {
       throw new TableSchemaMismatchError(this.descriptor.typeName, this.target.sql, differences);
     }
+  }
+
+  /** The table's Delta CHECK constraints, expression by name (Delta keeps them as `delta.constraints.<name>`). */
+  async constraints(options: QueryOptions = {}): Promise<Record<string, string>> {
+    const rows = await (await this.#session.sql(`SHOW TBLPROPERTIES ${this.target.sql}`, undefined, options)).collect(
+      options,
+    );
+    const out: Record<string, string> = {};
+    for (const row of rows as { key?: unknown; value?: unknown }[]) {
+      if (typeof row.key === "string" && row.key.startsWith("delta.constraints.")) {
+        out[row.key.slice("delta.constraints.".length)] = String(row.value);
+      }
+    }
+    return out;
   }
 
   /**
@@ -699,6 +720,18 @@ export class RecordTable<T extends object> {
     explicit?: { appId: string; version: bigint | undefined },
     ahead?: Promise<StagedFile>,
   ): Promise<InsertResult> {
+    try {
+      return await this.#appendBatch(batch, options, explicit);
+    } catch (error) {
+      throw isConstraintViolationError(error) ? constraintError(this.descriptor, error) : error;
+    }
+  }
+
+  async #appendBatch(
+    batch: PreparedBatch,
+    options: QueryOptions & { budget: RetryBudget; path?: InsertOptions["path"] },
+    explicit?: { appId: string; version: bigint | undefined },
+  ): Promise<InsertResult> {
     const { inserted, rejected, data } = batch;
     const appId = explicit?.appId ?? this.#appId;
     if (data === undefined) {
@@ -918,4 +951,49 @@ function toVersion(version: bigint | number): bigint {
   const v = typeof version === "bigint" ? version : Number.isSafeInteger(version) ? BigInt(version) : -1n;
   if (v < 1n) throw new InvalidArgumentError(`a txnVersion must be a positive integer, not ${version}`);
   return v;
+}
+
+/**
+ * A CHECK constraint's refusal in the contract's words: the field and rule id of the table descriptor's constraint,
+ * only the values of that field's columns, redacted where a field on the way is sensitive. Spark's own message and
+ * parameters (which carry every value) are not kept, not even as the cause.
+ */
+function constraintError(d: RecordDescriptor, error: ConstraintViolationError): ConstraintViolationError {
+  const check = d.table?.checks?.find((c) => c.name.toLowerCase() === error.constraint.toLowerCase());
+  if (check === undefined) return error;
+  const path = check.field.split(".");
+  const sensitive = sensitivePath(d, path);
+  const values: Record<string, string> = {};
+  for (const [at, value] of Object.entries(error.values)) {
+    // Spark prints a struct on the way as its memory layout: only the field's own value says anything.
+    if (at.toLowerCase() !== check.field.toLowerCase() && at.split(".").length < path.length) continue;
+    values[at] = sensitive ? "[redacted]" : value;
+  }
+  const shown = Object.values(values);
+  const value = shown.length === 1 ? ` (value: ${shown[0]})` : "";
+  const message = `${check.field}: violates the table's CHECK constraint ${check.name}${value} [${check.rule}]`;
+  return new ConstraintViolationError(
+    message,
+    {
+      errorClass: error.errorClass,
+      sqlState: error.sqlState,
+      messageParameters: { constraintName: error.constraint },
+      errorId: error.errorId,
+      grpcCode: error.grpcCode,
+    },
+    { constraint: check.name, expression: check.expression, field: check.field, ruleId: check.rule, values },
+  );
+}
+
+/** Whether a field, or a record on the way to it, is sensitive. */
+function sensitivePath(d: RecordDescriptor, path: readonly string[]): boolean {
+  let fields: readonly FieldDescriptor[] | undefined = d.fields;
+  for (const part of path) {
+    const field: FieldDescriptor | undefined = fields?.find((f) => f.column === part);
+    if (field === undefined) return false;
+    if (field.sensitive === true) return true;
+    const record: (() => RecordDescriptor) | undefined = referencedRecord(field.type);
+    fields = record === undefined ? undefined : record().fields;
+  }
+  return false;
 }

@@ -1,7 +1,9 @@
 /**
  * Compares a table's schema (as Spark reports it) with a contract's, column by column, and describes every
- * difference in words: missing, extra, retyped or re-nullabled columns.
+ * difference in words: missing, extra, retyped or re-nullabled columns; and its CHECK constraints with the
+ * contract's (missing, different or extra ones).
  */
+import type { CheckConstraint } from "@lakehouse-contracts/schema";
 import type { DataType } from "../gen/spark/connect/types_pb.js";
 
 export interface ColumnShape {
@@ -63,6 +65,32 @@ export function diffColumns(actual: readonly ColumnShape[], expected: readonly C
   }
   for (const a of actual) {
     if (!want.has(a.name.toLowerCase())) lines.push(`+ ${a.name} ${a.type}: in the table, not in the contract`);
+  }
+  return lines;
+}
+
+/**
+ * Readable differences between a table's CHECK constraints (expression by name) and the contract's. Expressions
+ * are compared without whitespace: Delta keeps a constraint added by `ALTER TABLE … ADD CONSTRAINT` as its tokens
+ * joined by spaces (`startswith ( b , X '01' )`), one created with the table as written.
+ */
+export function diffConstraints(
+  actual: Readonly<Record<string, string>>,
+  expected: readonly CheckConstraint[],
+): string[] {
+  const lines: string[] = [];
+  const bare = (sql: string) => sql.replace(/\s+/g, "");
+  const have = new Map(Object.entries(actual).map(([name, sql]) => [name.toLowerCase(), sql]));
+  const want = new Set(expected.map((c) => c.name.toLowerCase()));
+  for (const c of expected) {
+    const a = have.get(c.name.toLowerCase());
+    if (a === undefined) lines.push(`- constraint ${c.name} (${c.field}: ${c.rule}): missing from the table`);
+    else if (bare(a) !== bare(c.expression)) {
+      lines.push(`~ constraint ${c.name}: the table checks ${a}, the contract says ${c.expression}`);
+    }
+  }
+  for (const [name, sql] of have) {
+    if (!want.has(name)) lines.push(`+ constraint ${name} ${sql}: in the table, not in the contract`);
   }
   return lines;
 }

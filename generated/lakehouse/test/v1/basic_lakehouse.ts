@@ -90,7 +90,25 @@ export class BasicTestRecord extends table<BasicTestRecord, BasicTestRecordInit>
   static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "lakehouse.test.v1.BasicTestRecord",
     comment: "A minimal record: one row per id.",
-    table: { name: "basic_test_records", primaryKey: ["id"] },
+    table: {
+      name: "basic_test_records",
+      primaryKey: ["id"],
+      checks: [
+        { name: "id_int64_gt", expression: "`id` > 0", field: "id", rule: "int64.gt" },
+        {
+          name: "name_string_max_len",
+          expression: "char_length(`name`) <= 200",
+          field: "name",
+          rule: "string.max_len",
+        },
+        {
+          name: "value_double_finite",
+          expression: "(NOT isnan(`value`) AND abs(`value`) <> CAST('Infinity' AS DOUBLE))",
+          field: "value",
+          rule: "double.finite",
+        },
+      ],
+    },
     fields: [
       { no: 1, name: "id", type: "int64", comment: "Unique id of the record." },
       { no: 2, name: "name", type: "string", comment: "Display name." },

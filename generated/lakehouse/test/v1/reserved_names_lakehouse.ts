@@ -106,7 +106,32 @@ export class ReservedNames extends table<ReservedNames, ReservedNamesInit>() {
   static readonly descriptor: RecordDescriptor = describe(this, {
     typeName: "lakehouse.test.v1.ReservedNames",
     comment: "A record whose fields take the names of record members.",
-    table: { name: "reserved_names", primaryKey: ["id"] },
+    table: {
+      name: "reserved_names",
+      primaryKey: ["id"],
+      checks: [
+        { name: "id_int64_gt", expression: "`id` > 0", field: "id", rule: "int64.gt" },
+        {
+          name: "to_proto_string_min_len",
+          expression: "char_length(`to_proto`) >= 1",
+          field: "to_proto",
+          rule: "string.min_len",
+        },
+        {
+          name: "constructor_string_max_len",
+          expression: "char_length(`constructor`) <= 8",
+          field: "constructor",
+          rule: "string.max_len",
+        },
+        { name: "check_int32_gte", expression: "`check` >= 0", field: "check", rule: "int32.gte" },
+        {
+          name: "choice_to_proto_string_min_len",
+          expression: "(`choice` IS NULL OR (`choice`.`to_proto` IS NULL OR char_length(`choice`.`to_proto`) >= 2))",
+          field: "choice.to_proto",
+          rule: "string.min_len",
+        },
+      ],
+    },
     fields: [
       { no: 1, name: "id", type: "int64" },
       {

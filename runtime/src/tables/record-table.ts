@@ -721,7 +721,7 @@ export class RecordTable<T extends object> {
     ahead?: Promise<StagedFile>,
   ): Promise<InsertResult> {
     try {
-      return await this.#appendBatch(batch, options, explicit);
+      return await this.#appendBatch(batch, options, explicit, ahead);
     } catch (error) {
       throw isConstraintViolationError(error) ? constraintError(this.descriptor, error) : error;
     }
@@ -731,6 +731,7 @@ export class RecordTable<T extends object> {
     batch: PreparedBatch,
     options: QueryOptions & { budget: RetryBudget; path?: InsertOptions["path"] },
     explicit?: { appId: string; version: bigint | undefined },
+    ahead?: Promise<StagedFile>,
   ): Promise<InsertResult> {
     const { inserted, rejected, data } = batch;
     const appId = explicit?.appId ?? this.#appId;

@@ -1,6 +1,7 @@
 /**
  * The server every peer talks to: SPARK_REMOTE when set (the integration tests' server, or any other), else the
- * project's local Spark Connect + Delta server (tools/spark), started here and stopped at the end if we started it.
+ * project's local Spark Connect + Delta server (tools/spark), started here and stopped at the end if we started it:
+ * the "default" instance, or BENCH_INSTANCE=<name>:<port> (e.g. bench:15070) to keep out of a test run's way.
  */
 import { DELTA_VERSION, SPARK_VERSION, start, stop } from "../tools/spark/server.js";
 
@@ -19,7 +20,8 @@ export async function acquireServer(log: (line: string) => void): Promise<BenchS
   if (remote) {
     return { remote, sparkVersion: SPARK_VERSION, deltaVersion: DELTA_VERSION, release: async () => {} };
   }
-  const server = await start({ log });
+  const [name, port] = (process.env.BENCH_INSTANCE ?? "").split(":");
+  const server = await start({ ...(name ? { name } : {}), ...(port ? { port: Number(port) } : {}), log });
   return {
     remote: server.remote,
     sparkVersion: server.version,

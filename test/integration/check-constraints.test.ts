@@ -257,4 +257,15 @@ describe("CHECK constraints from the contract's rules", () => {
     expect(CheckedRecord.createTableSql({ checkConstraints: false })).not.toContain("delta.constraints");
     expect(CheckedRecord.createTableSql()).toContain("'delta.constraints.small_int32_gt_lte' = ");
   });
+
+  test("a handle with checkConstraints: false makes its table without them, and their absence is no drift for it only", async () => {
+    const location = tablePath("checks_off");
+    const off = new RecordTable(spark, CheckedRecord, { location, checkConstraints: false });
+    expect(await off.ensureTable()).toBe("created");
+    expect(await off.constraints()).toEqual({});
+    expect(await off.ensureTable()).toBe("exists");
+    const strict = await new RecordTable(spark, CheckedRecord, { location }).checkSchema().catch((e: unknown) => e);
+    expect(strict).toBeInstanceOf(TableSchemaMismatchError);
+    expect(String(strict)).toMatch(/constraint small_int32_gt_lte .*missing from the table/);
+  });
 });

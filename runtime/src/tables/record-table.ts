@@ -172,6 +172,11 @@ export interface RecordTableOptions extends TableLocation {
    * which read them in parallel, instead of travelling through the driver (see stager.ts).
    */
   staging?: StagingOptions | undefined;
+  /**
+   * false: the table is made without the contract's CHECK constraints (as `createTableSql({ checkConstraints:
+   * false })` makes it), and their absence is not drift. Default true (unless the contract opts out).
+   */
+  checkConstraints?: boolean | undefined;
 }
 
 export class RecordTable<T extends object> {
@@ -183,6 +188,7 @@ export class RecordTable<T extends object> {
   #fresh: boolean;
   readonly #staging: StagingOptions | undefined;
   readonly #stager: Stager | undefined;
+  readonly #checkConstraints: boolean;
 
   constructor(session: SparkSession, recordClass: RecordClass<T>, where: RecordTableOptions = {}) {
     this.#session = session;
@@ -191,6 +197,7 @@ export class RecordTable<T extends object> {
     if (where.appId !== undefined) checkAppId(where.appId);
     this.#staging = where.staging;
     this.#stager = where.staging === undefined ? undefined : new Stager(where.staging);
+    this.#checkConstraints = where.checkConstraints !== false;
     this.#fresh = where.appId === undefined;
     this.#appId = where.appId ?? processAppId(session.endpoint, this.target.sql);
   }
@@ -212,6 +219,7 @@ export class RecordTable<T extends object> {
           ...(this.target.location === undefined ? {} : { location: this.target.location }),
           ...(this.target.tableName === undefined ? {} : { tableName: this.target.tableName }),
           ifNotExists: true,
+          checkConstraints: this.#checkConstraints,
         }),
         undefined,
         options,
@@ -242,7 +250,7 @@ export class RecordTable<T extends object> {
     const actual = columnsOf(await this.target.read(this.#session).schema(options));
     const empty = await this.#session.createDataFrame(new Table(arrowSchema(this.descriptor)), options);
     const expected = columnsOf(await empty.schema(options));
-    const checks = this.descriptor.table?.checks;
+    const checks = this.#checkConstraints ? this.descriptor.table?.checks : undefined;
     const differences = [
       ...diffColumns(actual, expected),
       ...(checks === undefined ? [] : diffConstraints(await this.constraints(options), checks)),
@@ -677,6 +685,7 @@ export class RecordTable<T extends object> {
       ...(this.target.location === undefined ? {} : { location: this.target.location }),
       ...(this.target.tableName === undefined ? {} : { tableName: this.target.tableName }),
       ...(this.#staging === undefined ? {} : { staging: this.#staging }),
+      checkConstraints: this.#checkConstraints,
     };
   }
 

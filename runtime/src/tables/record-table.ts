@@ -186,8 +186,8 @@ export class RecordTable<T extends object> {
   readonly #appId: string;
   /** The app id is this process's own (no versions to recover). */
   #fresh: boolean;
-  readonly #staging: StagingOptions | undefined;
-  readonly #stager: Stager | undefined;
+  /** Shared with this handle's copies on other sessions (`onSession`, `writer`): one Parquet worker pool per handle. */
+  #stager: Stager | undefined;
   readonly #checkConstraints: boolean;
 
   constructor(session: SparkSession, recordClass: RecordClass<T>, where: RecordTableOptions = {}) {
@@ -195,7 +195,6 @@ export class RecordTable<T extends object> {
     this.#class = recordClass;
     this.target = new TableTarget(recordClass.descriptor, where);
     if (where.appId !== undefined) checkAppId(where.appId);
-    this.#staging = where.staging;
     this.#stager = where.staging === undefined ? undefined : new Stager(where.staging);
     this.#checkConstraints = where.checkConstraints !== false;
     this.#fresh = where.appId === undefined;
@@ -666,27 +665,30 @@ export class RecordTable<T extends object> {
    */
   writer(options: RecordWriterOptions = {}): RecordWriter<T> {
     const session = this.#session.newSession();
-    const table =
-      options.appId === undefined
-        ? this.onSession(session)
-        : new RecordTable(session, this.#class, { ...this.#where(), appId: options.appId });
+    const table = options.appId === undefined ? this.onSession(session) : this.#copy(session, options.appId);
     return new RecordWriter(table, session, options);
   }
 
   /** @internal This handle — its table and app id — on another session. */
   onSession(session: SparkSession): RecordTable<T> {
-    const copy = new RecordTable(session, this.#class, { ...this.#where(), appId: this.#appId });
+    const copy = this.#copy(session, this.#appId);
     copy.#fresh = this.#fresh;
     return copy;
   }
 
-  #where(): RecordTableOptions {
-    return {
+  /**
+   * This handle's table under `appId` on another session, with this handle's staging: the same stager, so copies
+   * (a writer rotates its session every `rotateAfterBytes`) do not each start a Parquet worker of their own.
+   */
+  #copy(session: SparkSession, appId: string): RecordTable<T> {
+    const copy = new RecordTable(session, this.#class, {
       ...(this.target.location === undefined ? {} : { location: this.target.location }),
       ...(this.target.tableName === undefined ? {} : { tableName: this.target.tableName }),
-      ...(this.#staging === undefined ? {} : { staging: this.#staging }),
       checkConstraints: this.#checkConstraints,
-    };
+      appId,
+    });
+    copy.#stager = this.#stager;
+    return copy;
   }
 
   /**

@@ -4,18 +4,21 @@
  * `fromProto(schema, message)`), equal field for field both ways. A second contract, generated with both plugins,
  * has `google.type.Decimal` and `google.type.Date` fields. Needs `npm run build` (the runtime's dist and the plugin).
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { create, type DescMessage, type Message, type MessageInitShape, toJson } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { InvalidArgumentError, JsonDecodeError, type RecordDescriptor } from "@lakehouse-contracts/runtime";
+import {
+  InvalidArgumentError,
+  JsonDecodeError,
+  type RecordDescriptor,
+  RecordEncodeError,
+} from "@lakehouse-contracts/runtime";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BasicTestRecord } from "../../generated/lakehouse/test/v1/basic_lakehouse.js";
 import { Address, Money } from "../../generated/shop/v1/common_lakehouse.js";
 import { Customer } from "../../generated/shop/v1/customer_lakehouse.js";
 import { Order } from "../../generated/shop/v1/order_lakehouse.js";
-import { repoRoot } from "../../tools/lib/paths.js";
 import { buf, optionsProtoDir, runWithBin } from "./plugin-harness.js";
 import {
   basicRecords,
@@ -25,11 +28,22 @@ import {
   orderRecords,
 } from "./proto-interop.testdata.js";
 import { expectSameRecord } from "./proto-interop-compare.js";
+import {
+  type EsModules,
+  generateEsModules,
+  linkNodeModules,
+  type EsModule as Module,
+  schemaOf,
+} from "./protoc-gen-es-harness.js";
 
-const out = mkdtempSync(join(tmpdir(), "lakehouse-proto-interop-"));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+let es: EsModules;
+let out: string;
 
-type Module = Record<string, unknown>;
+beforeAll(async () => {
+  es = await generateEsModules();
+  out = es.dir;
+}, 120_000);
+afterAll(() => es?.remove());
 
 /** What the tests use of a record class: the descriptor and the two interop methods. */
 interface InteropClass {
@@ -37,48 +51,6 @@ interface InteropClass {
   new (init?: object): { toProto(schema: DescMessage): Message };
   fromProto(schema: DescMessage, message: Message): { toProto(schema: DescMessage): Message };
 }
-
-function schemaOf(module: Module, name: string): DescMessage {
-  const schema = module[`${name}Schema`];
-  if (schema === undefined) throw new Error(`protoc-gen-es generated no ${name}Schema`);
-  return schema as DescMessage;
-}
-
-/** Generated TypeScript outside the repository imports its packages through a link to our node_modules. */
-function linkNodeModules(dir: string): void {
-  symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
-}
-
-let es: { basic: Module; common: Module; customer: Module; order: Module };
-
-beforeAll(async () => {
-  linkNodeModules(out);
-  // include_imports: the contracts' imports (protovalidate's and our options) are imported by the generated code.
-  const template = join(out, "buf.gen.es.yaml");
-  writeFileSync(
-    template,
-    [
-      "version: v2",
-      "inputs:",
-      "  - directory: contracts",
-      "plugins:",
-      "  - local: protoc-gen-es",
-      "    out: es",
-      "    include_imports: true",
-      "    opt:",
-      "      - target=ts",
-      "      - import_extension=js",
-      "",
-    ].join("\n"),
-  );
-  runWithBin(buf, ["generate", "--template", template, "-o", out]);
-  es = {
-    basic: (await import(join(out, "es/lakehouse/test/v1/basic_pb.ts"))) as Module,
-    common: (await import(join(out, "es/shop/v1/common_pb.ts"))) as Module,
-    customer: (await import(join(out, "es/shop/v1/customer_pb.ts"))) as Module,
-    order: (await import(join(out, "es/shop/v1/order_pb.ts"))) as Module,
-  };
-}, 120_000);
 
 /** record → message → record, field for field against the message, and equal to the record at the end. */
 function expectRecordRoundTrip(cls: InteropClass, schema: DescMessage, record: object): void {
@@ -200,6 +172,14 @@ describe("protobuf-es messages → records → messages", () => {
     message.status = 2;
     (message.lines[1] as { quantity: number }).quantity = 1;
     expect(() => expectSameRecord(Order.descriptor, record, message)).toThrow(/shop\.v1\.Order\.lines\[1\]\.quantity/);
+  });
+
+  test('a "__proto__" key of a map or Struct is refused, not dropped as protobuf-es would', () => {
+    const schema = schemaOf(es.order, "Order");
+    const quantities = new Map([["__proto__", 1]]);
+    const order = new Order({ quantitiesBySku: quantities, checkoutMetadata: JSON.parse('{"__proto__": {"a": 1}}') });
+    expect(() => order.toProto(schema)).toThrow(RecordEncodeError);
+    expect(() => order.toProto(schema)).toThrow(/checkoutMetadata\["__proto__"\].*quantitiesBySku\["__proto__"\]/s);
   });
 
   test("another message type's schema is refused, naming both types", () => {

@@ -24,6 +24,7 @@ import {
 } from "@bufbuild/protobuf";
 import { InvalidArgumentError } from "../errors.js";
 import type { RecordDescriptor } from "./descriptor.js";
+import { RecordEncodeError } from "./errors.js";
 import { decodeJson } from "./json-decode.js";
 import { encodeJson } from "./json-encode.js";
 import { isJsonObject } from "./json-value.js";
@@ -65,7 +66,8 @@ export function fromProtoMessage<S extends ProtoSchema>(
 /**
  * A protobuf-es message of `schema` with the values of `record`; generated classes call it from `toProto(schema)`.
  * @throws InvalidArgumentError when `schema` is not the record's proto type; the runtime's RecordEncodeError when
- * the record holds values its fields cannot (all of them listed).
+ * the record holds values its fields cannot, or a `__proto__` key in a map or Struct, which protobuf-es would drop
+ * (all of them listed).
  */
 export function toProtoMessage<S extends ProtoSchema>(
   d: RecordDescriptor,
@@ -74,7 +76,34 @@ export function toProtoMessage<S extends ProtoSchema>(
   options?: ProtoInteropOptions,
 ): ProtoMessage<S> {
   checkSchema(d, schema);
-  return fromJson(schema, wrapDecimals(schema, encodeJson(d, record)), options);
+  const json = encodeJson(d, record);
+  const lost = protoKeys(json, "");
+  if (lost.length > 0) {
+    throw new RecordEncodeError(
+      d.typeName,
+      lost.map((path) => ({
+        path,
+        message:
+          'has a "__proto__" key, which a protobuf-es message cannot hold (its maps and Structs are plain objects, where the key sets the prototype and is dropped)',
+      })),
+    );
+  }
+  return fromJson(schema, wrapDecimals(schema, json), options);
+}
+
+/**
+ * The paths of the `__proto__` keys in a record's JSON. Field names are never `__proto__`, so each is a key of a map
+ * or a Struct: protobuf-es would drop it without a word.
+ */
+function protoKeys(json: JsonValue, path: string): string[] {
+  if (Array.isArray(json)) return json.flatMap((item, i) => protoKeys(item, `${path}[${i}]`));
+  if (!isJsonObject(json)) return [];
+  const found: string[] = [];
+  for (const [key, value] of Object.entries(json)) {
+    if (key === "__proto__") found.push(`${path}["__proto__"]`);
+    found.push(...protoKeys(value, path === "" ? key : `${path}.${key}`));
+  }
+  return found;
 }
 
 function checkSchema(d: RecordDescriptor, schema: ProtoSchema): void {

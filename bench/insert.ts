@@ -6,7 +6,9 @@
  *   pyspark-client  spark.createDataFrame(pyarrowTable).write.format("delta").mode("append").save(path);
  *   pyspark-client, same guarantees: the same append with txnAppId/txnVersion/userMetadata and the commit looked up
  *                   in DESCRIBE HISTORY, written by hand: what ours does, so ours ÷ it is our own overhead;
- *   floor           the same rows generated inside Spark (range + SQL) and inserted: the server's own cost.
+ *   floor           the same rows generated inside Spark (range + SQL) and inserted: the server's own cost;
+ *   spark-connect-go the seed's Go client: CreateDataFrameFromArrow(table).Write().Format("delta").Mode("append")
+ *                   .Save(path) (bench/go; it has no writer options, so no exactly-once append).
  * Every peer gets its own table (created from the contract), the same warm-up and run counts, so every table ends
  * with the same row count and checksum, which is checked before any figure counts.
  */
@@ -15,6 +17,7 @@ import { join } from "node:path";
 import { RecordTable } from "@lakehouse-contracts/runtime";
 import { tableToIPC } from "apache-arrow";
 import type { BenchContext } from "./context.js";
+import { runGo } from "./go/peer.js";
 import { runPython } from "./python/venv.js";
 import { compare, emptySection, type Figure, type SectionResult } from "./results.js";
 import { type BenchContract, checksumSql, deltaTable, floorInsertSql } from "./rows/contract.js";
@@ -27,6 +30,7 @@ export const PEERS = {
   pyspark: "pyspark-client",
   pysparkIdempotent: "pyspark-client, same guarantees",
   floor: "floor (Spark)",
+  go: "spark-connect-go",
 } as const;
 
 export async function insertSection(ctx: BenchContext): Promise<SectionResult> {
@@ -55,6 +59,7 @@ async function insertCase(ctx: BenchContext, contract: BenchContract, n: number,
     pyspark: path("pyspark"),
     pysparkIdempotent: path("pyspark_idempotent"),
     floor: path("floor"),
+    go: path("go"),
   };
   for (const p of Object.values(paths)) await spark.sql(contract.recordClass.createTableSql({ location: p }));
 
@@ -94,6 +99,14 @@ async function insertCase(ctx: BenchContext, contract: BenchContract, n: number,
     ...plan,
   });
   add(PEERS.pysparkIdempotent, summarize(pyIdempotent.seconds));
+  const go = await runGo<{ seconds: number[]; rows: number }>({
+    op: "insert",
+    remote: ctx.remote,
+    ipc,
+    path: paths.go,
+    ...plan,
+  });
+  add(PEERS.go, summarize(go.seconds));
   const table = new RecordTable(spark, contract.recordClass, { location: paths.ours });
   add(PEERS.ours, await measure(plan, () => table.insertRecords(recs)));
   add(
@@ -130,4 +143,6 @@ async function insertCase(ctx: BenchContext, contract: BenchContract, n: number,
   c(PEERS.ours, PEERS.pysparkIdempotent, { ratio: 1, text: "≥ 1.0× (same work)" });
   c(PEERS.ours, PEERS.floor, n >= 1_000_000 ? { ratio: 1 / 1.5, text: "within 1.5× (at 1M rows)" } : undefined);
   c(PEERS.oursDataFrame, PEERS.pyspark);
+  c(PEERS.ours, PEERS.go, { ratio: 1, text: "≥ 1.0×" });
+  c(PEERS.oursDataFrame, PEERS.go);
 }

@@ -1,13 +1,15 @@
 /**
  * Read: one table (written by the floor: the same rows as the insert section) read back by each peer in its own
- * process, whole (ours toArrow() vs pyspark toArrow()) and streamed (ours rows()/batches()/RecordTable.stream() vs
- * pyspark toLocalIterator()), with the peak RSS of that process. Then the long step: streaming a big table with
+ * process, whole (ours toArrow() vs pyspark toArrow() and spark-connect-go ToArrow()/Collect()) and streamed (ours
+ * rows()/batches()/RecordTable.stream() vs pyspark toLocalIterator(); spark-connect-go has no streamed read), with
+ * the peak RSS of that process. Then the long step: streaming a big table with
  * ours, whose peak RSS growth must stay under 256 MiB.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { repoRoot } from "../tools/lib/paths.js";
 import type { BenchContext } from "./context.js";
+import { GO_CANNOT, runGo } from "./go/peer.js";
 import { runPython } from "./python/venv.js";
 import type { ReadMode } from "./read-child.js";
 import { compare, emptySection, type SectionResult } from "./results.js";
@@ -31,6 +33,7 @@ const OURS: Record<ReadMode, string> = {
   records: "ours RecordTable.stream()",
 };
 const PY = { toArrow: "pyspark toArrow()", toLocalIterator: "pyspark toLocalIterator()" } as const;
+const GO = { toArrow: "spark-connect-go ToArrow()", collect: "spark-connect-go Collect()" } as const;
 const STREAM_RSS_GOAL_MIB = 256;
 
 export async function readSection(ctx: BenchContext): Promise<SectionResult> {
@@ -73,8 +76,15 @@ export async function readSection(ctx: BenchContext): Promise<SectionResult> {
     const py = (mode: keyof typeof PY) => () =>
       runPython<ReadRun>("read.py", { remote: ctx.remote, path, mode, ...once });
     const ours = (mode: ReadMode) => () => oursRead(ctx, { path, contract: contract.name, mode, ...once });
+    const go = (mode: "toArrow" | "collect") => () =>
+      runGo<ReadRun>({ op: "read", remote: ctx.remote, path, mode, ...once });
     const peers: [string, string, () => Promise<ReadRun>][] = [
       [whole, PY.toArrow, py("toArrow")],
+      [whole, GO.toArrow, go("toArrow")],
+      // Collect() of nested rows runs at about 10 rows/s (500 Orders: 53 s in the quick bench), so only flat ones.
+      ...(contract.name === "basic"
+        ? [[whole, GO.collect, go("collect")] as [string, string, () => Promise<ReadRun>]]
+        : []),
       [whole, OURS.toArrow, ours("toArrow")],
       [streamed, PY.toLocalIterator, py("toLocalIterator")],
       ...(["rows", "batches", "records"] as const).map((mode): [string, string, () => Promise<ReadRun>] => [
@@ -92,6 +102,7 @@ export async function readSection(ctx: BenchContext): Promise<SectionResult> {
     });
     for (const [c, o, p] of [
       [whole, OURS.toArrow, PY.toArrow],
+      [whole, OURS.toArrow, GO.toArrow],
       [streamed, OURS.rows, PY.toLocalIterator],
       [streamed, OURS.records, PY.toLocalIterator],
     ] as const) {
@@ -101,6 +112,7 @@ export async function readSection(ctx: BenchContext): Promise<SectionResult> {
   }
   await streamStep(ctx, result);
   result.notes.push(
+    ...GO_CANNOT,
     "Peak RSS is the process's VmHWM (/proc/self/status); growth is that peak minus the RSS after connecting, before the first read.",
   );
   return result;

@@ -17,6 +17,7 @@ import type { BenchContext } from "./context.js";
 import { encodeSection } from "./encode.js";
 import { environment } from "./environment.js";
 import { generateSection } from "./generate.js";
+import { ensureGoPeer } from "./go/peer.js";
 import { ingestSection } from "./ingest.js";
 import { insertSection } from "./insert.js";
 import { ensureVenv } from "./python/venv.js";
@@ -83,6 +84,7 @@ const started = Date.now();
 const needsServer = only.some((s) => s === "insert" || s === "read" || s === "ingest");
 const needsPython = only.some((s) => s === "insert" || s === "read");
 const python = needsPython ? ensureVenv(log) : undefined;
+const goPeer = needsPython ? ensureGoPeer(log) : undefined;
 const server = needsServer ? await acquireServer(log) : undefined;
 const session = server ? await SparkSession.connect(server.remote) : undefined;
 let failed = false;
@@ -90,6 +92,7 @@ try {
   const env = environment({
     ...(session && server ? { Spark: await session.version(), "Delta Lake": server.deltaVersion } : {}),
     ...(python ? { "pyspark-client": python.pyspark, pyarrow: python.pyarrow, Python: python.python } : {}),
+    ...(goPeer ? { "spark-connect-go": goPeer.sparkConnectGo, Go: goPeer.go } : {}),
   });
   const ctx: BenchContext = {
     config,

@@ -3,7 +3,8 @@
  * every correctness check must pass (insert: equal row counts and checksums across ours, pyspark-client and the
  * floor; read: row counts; validate: the same verdicts; encode: the same decoded table; generate: output written;
  * ingest: every acknowledged order in the table once).
- * Keeps the bench harness from rotting. Needs python3.11 (the bench creates its venv under .cache/bench on first use).
+ * Keeps the bench harness from rotting. Needs python3.11 (the bench creates its venv under .cache/bench on first use)
+ * and Go (it builds the spark-connect-go peer, bench/go, into .cache/bench on first use).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -40,7 +41,13 @@ test("the quick bench runs every section with passing row checks", () => {
   // The insert checks compared all four writers; the headline compares ours with pyspark-client and the floor.
   const insert = report.sections.insert;
   expect(insert?.checks.every((c) => /ours: .*pyspark: .*floor: /.test(c.detail))).toBe(true);
-  expect(insert?.comparisons.map((c) => c.peer)).toEqual(expect.arrayContaining(["pyspark-client", "floor (Spark)"]));
+  expect(insert?.comparisons.map((c) => c.peer)).toEqual(
+    expect.arrayContaining(["pyspark-client", "floor (Spark)", "spark-connect-go"]),
+  );
+  // The Go peer (bench/go) wrote its own table, checked with the others, and read both contracts whole.
+  expect(insert?.checks.every((c) => /floor: .*go: /.test(c.detail))).toBe(true);
+  const goReads = report.sections.read?.figures.filter((f) => f.peer.startsWith("spark-connect-go")) ?? [];
+  expect(goReads.map((f) => f.case)).toEqual(expect.arrayContaining(["basic, whole", "order, whole"]));
   expect(readFileSync(join(out, "latest.md"), "utf8")).toContain("## Headline");
   expect(readFileSync(join(out, "throughput.svg"), "utf8")).toMatch(/^<svg[\s\S]*<rect[\s\S]*<\/svg>\n$/);
   expect(run.status, run.stderr.slice(-3000)).toBe(0);

@@ -28,6 +28,7 @@ import { SparkSession } from "../spark/session.js";
 import { isTableSchemaMismatchError } from "../tables/errors.js";
 import type { Filter } from "../tables/filter.js";
 import { RecordTable } from "../tables/record-table.js";
+import { Stager, type StagingOptions } from "../tables/stager.js";
 import { TableTarget } from "../tables/table-target.js";
 import { VERSION } from "../version.js";
 import { type CliRecordClass, generatedMessages, loadContract, loadGenerated, shownPath } from "./contract.js";
@@ -47,6 +48,7 @@ import { IngestProgress } from "./progress.js";
 import { RejectsFile } from "./rejects.js";
 import { addReviewCommand } from "./review.js";
 import { readRecords, SOURCE_FORMATS, sourceFormat } from "./sources.js";
+import { parseAge, type StagingFlags, stagingEndpointOption, stagingOf, stagingOption } from "./staging.js";
 import { parseWhere } from "./where.js";
 
 /** The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it. */
@@ -173,15 +175,27 @@ ${EXIT_CODES}`,
       "--app-id <id>",
       "the writer's id for exactly-once commits (default: derived from the table, the file's content and the batch size)",
     )
+    .addOption(stagingOption())
+    .addOption(stagingEndpointOption())
+    .addOption(
+      new Option(
+        "--path <path>",
+        "how batches reach the table: bulk (staged as Parquet in --staging, read by the executors), direct (through " +
+          "the session), or auto (bulk for batches of 16 MiB of Arrow data and more, when --staging is given)",
+      )
+        .choices(["auto", "direct", "bulk"])
+        .default("auto"),
+    )
     .addHelpText(
       "after",
       `${examples([
         "lakehouse ingest orders.jsonl --contract shop.v1.Order --location /lake/orders",
+        "lakehouse ingest day.parquet --contract shop.v1.Order --location s3a://lake/orders --staging s3://lake/_staging --path bulk --batch-size 50000",
         "lakehouse ingest export.csv --contract ./gen/shop/v1/order_lakehouse.ts#Order --table shop.orders --rejects bad.jsonl",
         "lakehouse ingest day.parquet --contract shop.v1.Order --location /lake/orders --batch-size 50000",
       ])}${EXIT_CODES}`,
     )
-    .action(async (file: string, opts: TableFlags & { rejects?: string; batchSize: number; appId?: string }) => {
+    .action(async (file: string, opts: IngestFlags) => {
       ctx.code = await ingest(file, opts, ctx);
     });
 
@@ -304,6 +318,30 @@ ${EXIT_CODES}`,
     });
 
   program
+    .command("staging")
+    .summary("the bulk path's object storage: remove what crashed loads left there")
+    .description("Files that `lakehouse ingest --staging` (or RecordTable's staging) puts into object storage.")
+    .command("clean")
+    .description(
+      "Remove the staged Parquet files older than --older-than under the staging prefix: what a load that crashed " +
+        "between an upload and its commit left behind (a running load removes its own files once each commit ends; " +
+        "none is younger than a commit takes, so the default day is safe). Needs no Spark server.",
+    )
+    .addOption(stagingOption().makeOptionMandatory())
+    .addOption(stagingEndpointOption())
+    .option("--older-than <age>", "only files older than this: 90s, 30m, 24h, 7d", "24h")
+    .addHelpText(
+      "after",
+      `${examples([
+        "lakehouse staging clean --staging s3://lake/_staging",
+        "lakehouse staging clean --staging s3://lake/_staging --staging-endpoint http://127.0.0.1:9000 --older-than 1h",
+      ])}${EXIT_CODES}`,
+    )
+    .action(async (opts: StagingFlags & { olderThan: string }) => {
+      ctx.code = await cleanStaging(opts, ctx);
+    });
+
+  program
     .command("contracts")
     .summary("list the record classes buf generate wrote, with the --contract to name each")
     .description(
@@ -405,6 +443,7 @@ async function withTable<P>(
     extra: { cls: CliRecordClass; spark: SparkSession; server: string },
   ) => Promise<number>,
   connectSignal: AbortSignal | undefined = ctx.signal,
+  staging?: (prepared: P) => StagingOptions | undefined,
 ): Promise<number> {
   const cls = await loadContract(opts.contract, ctx.cwd);
   // The table's name and location are checked before anything connects.
@@ -415,20 +454,23 @@ async function withTable<P>(
   const config = parseConnectionString(remote);
   const spark = await SparkSession.connect(config, { signal: connectSignal });
   try {
-    const table = new RecordTable(spark, cls, where(opts));
+    const store = staging?.(prepared);
+    const table = new RecordTable(spark, cls, { ...where(opts), ...(store === undefined ? {} : { staging: store }) });
     return await body(table, prepared, { cls, spark, server: describeConnection(config) });
   } finally {
     await spark.close();
   }
 }
 
-async function ingest(
-  file: string,
-  opts: TableFlags & { rejects?: string; batchSize: number; appId?: string },
-  ctx: Context,
-): Promise<number> {
+type IngestFlags = TableFlags &
+  StagingFlags & { rejects?: string; batchSize: number; appId?: string; path: "auto" | "direct" | "bulk" };
+
+async function ingest(file: string, opts: IngestFlags, ctx: Context): Promise<number> {
   const { signal, stop, out } = ctx;
-  const prepare = () => {
+  const prepare = async () => {
+    if (opts.path === "bulk" && opts.staging === undefined) {
+      throw new InvalidArgumentError("--path bulk needs --staging s3://bucket[/prefix]");
+    }
     if (sourceFormat(file) === undefined) throw new InvalidArgumentError(`${file}: use a ${SOURCE_FORMATS} file`);
     let size: number;
     try {
@@ -441,14 +483,14 @@ async function ingest(
         `${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
       );
     }
-    return size;
+    return { size, staging: await stagingOf(opts) };
   };
   // Until an ingest starts writing, its stop ends it as a cancel does.
   return withTable(
     opts,
     ctx,
     prepare,
-    async (table, size, { cls, server }) => {
+    async (table, { size }, { cls, server }) => {
       const batchSize = opts.batchSize;
       await table.ensureTable({ signal: signal ?? stop });
       // The same file, table and batch size: the same app id, so a second run resumes instead of writing twice.
@@ -482,6 +524,7 @@ async function ingest(
           batchSize,
           appId,
           firstVersion: 1,
+          path: opts.path,
           onInvalid: "skip",
           ...(ending === undefined ? {} : { stop: ending }),
           onProgress: (p) => {
@@ -516,7 +559,25 @@ async function ingest(
       return rejects.count > 0 ? 1 : 0;
     },
     signal ?? stop,
+    (prepared) => prepared.staging,
   );
+}
+
+async function cleanStaging(opts: StagingFlags & { olderThan: string }, ctx: Context): Promise<number> {
+  const age = parseAge(opts.olderThan);
+  const staging = (await stagingOf(opts)) as StagingOptions;
+  const stager = new Stager(staging);
+  try {
+    await stager.check(ctx.signal);
+    const removed = await stager.clean(age);
+    for (const key of removed) ctx.out.write(`removed ${key}\n`);
+    ctx.out.write(
+      `${removed.length} staged ${removed.length === 1 ? "file" : "files"} older than ${opts.olderThan} removed from ${opts.staging}\n`,
+    );
+    return 0;
+  } finally {
+    await stager.close();
+  }
 }
 
 /** sha256 (hex, 32 characters) of the table, the batch size and the file's content. */

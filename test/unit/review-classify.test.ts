@@ -229,6 +229,23 @@ const EXPECTED: Record<string, Expected> = {
       "[ddl] ALTER TABLE delta.`/lake/shelves` ADD CONSTRAINT slots_int32_gte CHECK (`slots` >= 1)",
     ],
   },
+  "constraints-tightened-relaxed": {
+    // A relaxed and a tightened rule of the table: both constraints are replaced, each checked first.
+    verdict: "needs-migration",
+    changes: [
+      "safe validation-relaxed",
+      "needs-migration validation-tightened",
+      "needs-migration table-constraints-changed",
+    ],
+    sql: [
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(char_length(\`sku\`) >= 2, false)`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(\`quantity\` >= 5, false)`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS sku_string_min_len`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS quantity_int32_gte`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT sku_string_min_len CHECK (char_length(\`sku\`) >= 2)`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT quantity_int32_gte CHECK (\`quantity\` >= 5)`,
+    ],
+  },
   "nested-field-added": {
     // The record always holds height, unit and tags (not nullable in the class, though nullable in the table under
     // the struct): old rows get the proto3 default where the struct is present; the optional note stays NULL.

@@ -21,8 +21,7 @@
  *
  * A rewrite creates the table with the new contract's constraints, so it needs the checks only.
  */
-import type { CheckConstraint } from "@lakehouse-contracts/schema";
-import { sqlString } from "@lakehouse-contracts/schema";
+import { type CheckConstraint, checkConstraintProperties, quoteIdentifier } from "@lakehouse-contracts/schema";
 import type { Change } from "./changes.js";
 import type { MigrationStatement } from "./migration.js";
 import type { TableSnapshot } from "./snapshot.js";
@@ -135,9 +134,7 @@ function violationCheck(c: CheckConstraint, source: string): MigrationStatement 
 /** Constraints with a lambda, set through a shallow clone (see the module comment); steps numbered. */
 function cloneWithConstraints(t: string, constraints: readonly CheckConstraint[]): MigrationStatement[] {
   const copy = `${t.slice(0, -1)}__review_constraints\``;
-  const properties = constraints
-    .map((c) => `${sqlString(`delta.constraints.${c.name}`)} = ${sqlString(c.expression)}`)
-    .join(", ");
+  const properties = checkConstraintProperties(constraints);
   const names = constraints.map((c) => c.name).join(", ");
   const steps: MigrationStatement[] = [
     {
@@ -186,7 +183,7 @@ function touchedColumns(changes: readonly Change[]): Set<string> {
  * field of the same name errs on the safe side only where a struct of that name is not the column).
  */
 function references(expression: string, column: string): boolean {
-  const quoted = `\`${column.replaceAll("`", "``")}\``;
+  const quoted = quoteIdentifier(column);
   let at = expression.indexOf(quoted);
   while (at >= 0) {
     if (expression[at - 1] !== ".") return true;

@@ -14,6 +14,7 @@ export type ChangeKind =
   | "table-removed"
   | "table-renamed"
   | "table-comment-changed"
+  | "table-constraints-changed"
   | "column-added"
   | "column-added-not-null"
   | "column-removed"
@@ -45,6 +46,9 @@ export const SEVERITY: Readonly<Record<ChangeKind, Severity>> = {
   "table-removed": "breaking",
   "table-renamed": "breaking",
   "table-comment-changed": "safe",
+  // The table refuses what the new contract allows, or takes what it refuses, until its constraints are migrated;
+  // whether existing rows break a tightened rule is the rule's change (validation-tightened).
+  "table-constraints-changed": "needs-migration",
   "column-added": "safe",
   "column-added-not-null": "needs-migration",
   "column-removed": "breaking",

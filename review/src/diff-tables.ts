@@ -6,6 +6,7 @@
  */
 import { type SparkType, sparkTypeSql } from "@lakehouse-contracts/schema";
 import { type Change, change } from "./changes.js";
+import { diffConstraints, isEmptyDiff } from "./constraint-migration.js";
 import { ruleChange } from "./rule-change.js";
 import { type ColumnSnapshot, type ContractSnapshot, pathKey, structFieldKey, type TableSnapshot } from "./snapshot.js";
 import { isDeltaWidening, typeShape } from "./type-compare.js";
@@ -74,6 +75,23 @@ function diffTable(before: TableSnapshot, after: TableSnapshot): Change[] {
   keyChange("primary-key-changed", "primary key");
   keyChange("partitioning-changed", "partitioning");
   keyChange("clustering-changed", "clustering");
+  const constraints = diffConstraints(before, after);
+  if (!isEmptyDiff(constraints)) {
+    const names = (label: string, list: readonly { name: string }[]) =>
+      list.length === 0 ? [] : [`${label} ${list.map((c) => `\`${c.name}\``).join(", ")}`];
+    const what = [
+      ...names("added", constraints.added),
+      ...names("changed", constraints.changed),
+      ...names("dropped", constraints.removed),
+    ].join("; ");
+    out.push(
+      change(
+        "table-constraints-changed",
+        subject,
+        `table \`${name}\`: CHECK constraints ${what}: until migrated, the table enforces the old contract's rules`,
+      ),
+    );
+  }
   return out;
 }
 

@@ -64,6 +64,7 @@ export function reviewMarkdown(report: ReviewReport, options: MarkdownOptions = 
       for (const s of m.statements) {
         lines.push(`-- ${s.purpose}: ${s.why}`);
         lines.push(s.purpose === "manual" ? s.sql : `${s.sql};`);
+        if (s.rows !== undefined) lines.push(`-- the rows it counts: ${s.rows};`);
       }
       lines.push("```", "");
     }

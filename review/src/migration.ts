@@ -2,7 +2,9 @@
  * Delta migration SQL for the table changes of a review, one plan per table, in the order it must run:
  *
  * 1. checks: `SELECT COUNT(*) AS violations …` for tightened rules (also on fields of nested messages, reached with
- *    `exists` inside lists and maps), a new primary key and new NOT NULLs; `--apply` stops unless each returns 0;
+ *    `exists` inside lists and maps), a new primary key, new NOT NULLs, and new or changed CHECK constraints (a rule
+ *    the table enforces is checked as its whole constraint; constraint-migration.ts); `--apply` stops unless each
+ *    returns 0;
  * 2. in place, where Delta 4.4 can: table properties (type widening, column mapping), RENAME COLUMN, ADD COLUMNS,
  *    ALTER COLUMN … TYPE (widening), DROP NOT NULL, DROP COLUMN (all of them also on fields inside the records of
  *    lists and maps: `lines.element.sku`, `stock.value.count`), a backfill of fields added inside structs, lists and
@@ -16,8 +18,15 @@
  *    clone takes that table's schema (NOT NULLs and column comments kept) and partitioning or clustering, and no data
  *    files, since it has none; it keeps the target's own table comment, so a changed one is set after it.
  */
-import { quoteIdentifier, type SparkType, sparkTypeSql, sqlString } from "@lakehouse-contracts/schema";
+import {
+  type CheckConstraint,
+  quoteIdentifier,
+  type SparkType,
+  sparkTypeSql,
+  sqlString,
+} from "@lakehouse-contracts/schema";
 import type { Change, ChangeKind } from "./changes.js";
+import { planConstraints } from "./constraint-migration.js";
 import { type Fill, fieldPrefixLength, filled, lambdaName, stepsOf, throughCollection } from "./nested-sql.js";
 import { violationPredicateAt } from "./rule-checks.js";
 import { type ContractSnapshot, pathKey, type TableSnapshot } from "./snapshot.js";
@@ -42,6 +51,8 @@ export interface MigrationStatement {
   readonly sql: string;
   /** Why, in words. */
   readonly why: string;
+  /** For a check: the query that lists the rows it counts, for a person to look at them. */
+  readonly rows?: string;
 }
 
 export interface TableMigration {
@@ -118,8 +129,26 @@ function planTable(
   target: TableTarget,
 ): TableMigration {
   const t = target(next);
-  const statements: MigrationStatement[] = [...checks(old, next, changes, target(old))];
   const has = (kind: ChangeKind) => changes.some((c) => c.kind === kind);
+  const clusteringOnPartitioned =
+    has("clustering-changed") && (old.partitionBy.length > 0 || next.partitionBy.length > 0);
+  const rewriteReasons = changes.filter((c) => REWRITE_KINDS.has(c.kind) && !isNestedAddition(c));
+  const rewrites = rewriteReasons.length > 0 || clusteringOnPartitioned;
+  const constraints = planConstraints({
+    old,
+    next,
+    changes,
+    oldTarget: target(old),
+    target: t,
+    ...(sameColumns(old, next)
+      ? {}
+      : { asNew: (from: string) => `SELECT ${copyColumns(old, next).join(", ")} FROM ${from}` }),
+    rewrite: rewrites,
+  });
+  const statements: MigrationStatement[] = [
+    ...checks(old, next, changes, target(old), constraints.checked),
+    ...constraints.checks,
+  ];
   if (has("table-renamed")) {
     const from = target(old);
     statements.push(
@@ -128,12 +157,10 @@ function planTable(
         : { purpose: "ddl", sql: `ALTER TABLE ${from} RENAME TO ${t}`, why: "table renamed" },
     );
   }
-  const clusteringOnPartitioned =
-    has("clustering-changed") && (old.partitionBy.length > 0 || next.partitionBy.length > 0);
-  const rewriteReasons = changes.filter((c) => REWRITE_KINDS.has(c.kind) && !isNestedAddition(c));
-  if (rewriteReasons.length > 0 || clusteringOnPartitioned) {
+  if (rewrites) {
     return { typeName: next.typeName, target: t, rewrite: true, statements: [...statements, ...rewrite(old, next, t)] };
   }
+  statements.push(...constraints.drops);
   const widen = changes.filter((c) => c.kind === "column-type-widened");
   const renames = changes.filter((c) => c.kind === "column-renamed");
   const drops = changes.filter((c) => c.kind === "column-removed");
@@ -212,15 +239,24 @@ function planTable(
       why: "table comment",
     });
   }
+  statements.push(...constraints.adds);
   return { typeName: next.typeName, target: t, rewrite: false, statements };
 }
 
 /** Checks of existing rows: tightened rules, a new primary key's uniqueness, new NOT NULLs. */
-function checks(old: TableSnapshot, next: TableSnapshot, changes: readonly Change[], t: string): MigrationStatement[] {
+function checks(
+  old: TableSnapshot,
+  next: TableSnapshot,
+  changes: readonly Change[],
+  t: string,
+  constraintChecks: readonly CheckConstraint[],
+): MigrationStatement[] {
   const out: MigrationStatement[] = [];
   const count = (where: string) => `SELECT COUNT(*) AS violations FROM ${t} WHERE ${where}`;
   for (const c of changes) {
     if (c.kind === "validation-tightened" && c.rule !== undefined && c.path !== undefined) {
+      // The new constraint of the rule is checked whole (below): the rule alone would be counted twice.
+      if (checkedByConstraint(next, c.path, c.rule.path, constraintChecks)) continue;
       const oldPath = renamedBack(c.path, changes);
       const oldSteps = stepsOf(old, oldPath);
       const oldNode = nodeAt(old, oldPath);
@@ -250,6 +286,35 @@ function checks(old: TableSnapshot, next: TableSnapshot, changes: readonly Chang
     });
   }
   return out;
+}
+
+/**
+ * Whether a tightened rule is part of a constraint the migration checks: one of the same field (its path without
+ * the `element` and `value` steps of lists and maps, as constraints name fields) and rule block (`int32`,
+ * `string`, `repeated`, `enum`, `required`).
+ */
+function checkedByConstraint(
+  next: TableSnapshot,
+  path: readonly string[],
+  rule: string,
+  constraints: readonly CheckConstraint[],
+): boolean {
+  const steps = stepsOf(next, path);
+  if (steps === undefined) return false;
+  const field = steps
+    .filter((s) => s.kind === "field")
+    .map((s) => s.part)
+    .join(".");
+  const block = (id: string) => id.replace(/^(repeated\.items|map\.keys|map\.values)\./, "").split(".")[0];
+  return constraints.some((c) => c.field === field && block(c.rule) === block(rule));
+}
+
+/** Whether the old rows read as the new table's columns without conversion (same names, same shapes). */
+function sameColumns(old: TableSnapshot, next: TableSnapshot): boolean {
+  return copyColumns(old, next).every((sql, i) => {
+    const name = quoteIdentifier(next.columns[i]?.column ?? "");
+    return sql === `${name} AS ${name}`;
+  });
 }
 
 /** A field without presence added inside a struct, list or map: a backfill, not a rewrite. */

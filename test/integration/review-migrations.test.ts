@@ -9,17 +9,12 @@
  * rebuilds their elements, and in a rewrite), a catalog table's rename with `--apply`'s refusal of breaking
  * reviews, and the checks of tightened rules, also on fields inside structs, lists and maps.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { create, createFileRegistry } from "@bufbuild/protobuf";
-import { CodeGeneratorRequestSchema, type FileDescriptorSet } from "@bufbuild/protobuf/wkt";
-import ts from "typescript";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { createFileRegistry } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { plugin } from "../../protoc-gen-lakehouse/src/index.js";
 import {
   exitCodeOf,
-  type ReviewReport,
   reviewContracts,
   type StatementPurpose,
   type TableTarget,
@@ -27,12 +22,9 @@ import {
 } from "../../review/src/index.js";
 import { applyMigrations, applyReview } from "../../runtime/src/cli/review.js";
 import { RecordTable, type SparkSession } from "../../runtime/src/index.js";
-import { repoRoot } from "../../tools/lib/paths.js";
-import { casePackageDir, fixturePair } from "../unit/review-harness.js";
+import { fixturePair } from "../unit/review-harness.js";
 import { connect, tablePath } from "./helpers.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: record classes generated and loaded at run time
-type AnyClass = any;
+import { type AnyClass, type Case, itemClass, prepare } from "./review-fixture-classes.js";
 
 let spark: SparkSession;
 beforeAll(async () => {
@@ -41,51 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await spark?.close();
 });
-
-/** Generates, transpiles and imports the `Item` class of one side of a case (under .cache, so imports resolve). */
-async function itemClass(name: string, side: "old" | "new", set: FileDescriptorSet): Promise<AnyClass> {
-  const file = `${casePackageDir(name)}/v1/item.proto`;
-  const response = plugin.run(
-    create(CodeGeneratorRequestSchema, {
-      fileToGenerate: [file],
-      parameter: "target=ts,import_extension=js",
-      protoFile: set.file,
-    }),
-  );
-  if (response.error) throw new Error(response.error);
-  const out = join(repoRoot, ".cache/review-migrations", name, side);
-  for (const generated of response.file) {
-    const js = ts.transpileModule(generated.content, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
-    const path = join(out, generated.name.replace(/\.ts$/, ".js"));
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, js);
-  }
-  const module = await import(pathToFileURL(join(out, file.replace(/\.proto$/, "_lakehouse.js"))).href);
-  return module.Item;
-}
-
-interface Case {
-  report: ReviewReport;
-  Old: AnyClass;
-  New: AnyClass;
-  location: string;
-}
-
-async function prepare(name: string): Promise<Case> {
-  const pair = fixturePair(name);
-  const prefix = tablePath(`review_${name.replaceAll("-", "_")}`);
-  const report = reviewContracts(createFileRegistry(pair.old), createFileRegistry(pair.new), {
-    target: underLocation(prefix),
-  });
-  return {
-    report,
-    Old: await itemClass(name, "old", pair.old),
-    New: await itemClass(name, "new", pair.new),
-    location: `${prefix}/items`,
-  };
-}
 
 const log = { write: () => true } as unknown as NodeJS.WritableStream;
 
@@ -483,9 +430,13 @@ describe("checks: tightened rules and a new primary key are checked against exis
     const sink = { write: (s: string) => out.push(s) > 0 } as unknown as NodeJS.WritableStream;
     expect(await applyMigrations(spark, c.report.migrations, sink)).toBe(false);
     expect(out.filter((l) => l.startsWith("check:"))).toEqual([
-      "check: rows violating string.min_len on sku: 1 rows\n",
-      "check: rows violating int32.gte on quantity: 1 rows\n",
+      "check: rows violating the new CHECK constraint sku_string_min_len (sku: string.min_len): 1 rows\n",
+      "check: rows violating the new CHECK constraint quantity_int32_gte (quantity: int32.gte): 1 rows\n",
     ]);
+    // The query that lists them is printed for a person to look at.
+    expect(out).toContain(
+      `  the rows: SELECT * FROM delta.\`${c.location}\` WHERE NOT coalesce(char_length(\`sku\`) >= 3, false)\n`,
+    );
   }, 120_000);
 
   test("rules tightened or added on fields of nested messages: checked inside the struct, list and map", async () => {
@@ -523,10 +474,10 @@ describe("checks: tightened rules and a new primary key are checked against exis
     const sink = { write: (s: string) => out.push(s) > 0 } as unknown as NodeJS.WritableStream;
     expect(await applyMigrations(spark, c.report.migrations, sink)).toBe(false);
     expect(out.filter((l) => l.startsWith("check:"))).toEqual([
-      "check: rows violating int32.gte on lines.element.quantity: 1 rows\n",
-      "check: rows violating string.len on shipping_address.country_code: 2 rows\n",
-      "check: rows violating required on shipping_address.country_code: 1 rows\n",
-      "check: rows violating int32.gte on stock.value.count: 1 rows\n",
+      "check: rows violating the new CHECK constraint shipping_address_country_code_string_len (shipping_address.country_code: string.len): 2 rows\n",
+      "check: rows violating the new CHECK constraint shipping_address_country_code_required (shipping_address.country_code: required): 1 rows\n",
+      "check: rows violating the new CHECK constraint stock_count_int32_gte (stock.count: int32.gte): 1 rows\n",
+      "check: rows violating the new CHECK constraint lines_quantity_int32_gte (lines.quantity: int32.gte): 1 rows\n",
     ]);
     // Without the violating rows the checks pass; the email rule, which SQL cannot say, is left to a person.
     await (await spark.sql(`DELETE FROM delta.\`${c.location}\` WHERE id IN (1, 2)`)).collect();
@@ -536,7 +487,19 @@ describe("checks: tightened rules and a new primary key are checked against exis
     expect(out).toContain(
       "-- no SQL check for rule string.email on shipping_address.contact_email: verify existing rows\n",
     );
-  }, 120_000);
+    // The constraints with a lambda came through the shallow clone: the table has the new contract's constraints
+    // and its rows, and refuses a bypassing writer.
+    const after = new RecordTable(spark, c.New, { location: c.location });
+    await after.checkSchema();
+    expect((await after.query()).map((r: AnyClass) => r.id).sort()).toEqual([3n, 4n]);
+    const refused = await spark
+      .sql(
+        `INSERT INTO delta.\`${c.location}\` (id, lines, stock) VALUES (9, array(named_struct('sku', 'x', 'quantity', 0)), CAST(map() AS MAP<STRING, STRUCT<count: INT>>))`,
+      )
+      .then((df) => df.collect())
+      .catch((e: unknown) => e);
+    expect(String(refused)).toContain("lines_quantity_int32_gte");
+  }, 180_000);
 
   test("a new primary key passes when the existing rows are unique under it", async () => {
     const c = await prepare("primary-key-changed");

@@ -30,6 +30,15 @@ const rewrite = (create: string, select: string, comment?: string): string[] => 
   `[manual] -- delete the folders of ${BACKUP} and ${SCHEMA} once the table is checked`,
 ];
 
+/** nested-validation-tightened's new constraints. */
+const NESTED_LEN =
+  "(`shipping_address` IS NULL OR (`shipping_address`.`country_code` IS NULL OR char_length(`shipping_address`.`country_code`) = 2))";
+const NESTED_REQUIRED =
+  "(`shipping_address` IS NULL OR (`shipping_address`.`country_code` IS NOT NULL AND `shipping_address`.`country_code` <> ''))";
+const NESTED_STOCK = "forall(map_values(`stock`), v -> v IS NULL OR (v.`count` IS NULL OR v.`count` >= 0))";
+const NESTED_LINES = "forall(`lines`, e -> e IS NULL OR (e.`quantity` IS NULL OR e.`quantity` >= 1))";
+const CONSTRAINTS_COPY = "delta.`/lake/items__review_constraints`";
+
 /** combined-rewrite's struct, rebuilt field by field: the new `depth` gets its proto3 default, a NULL struct stays NULL. */
 const COMBINED_SIZE = "IF(`size` IS NULL, NULL, named_struct('width', `size`.`width`, 'depth', CAST(0 AS INT)))";
 
@@ -100,7 +109,16 @@ const EXPECTED: Record<string, Expected> = {
       `[ddl] ALTER TABLE ${T} ALTER COLUMN \`weight\` TYPE DOUBLE`,
     ],
   },
-  "validation-relaxed": { verdict: "safe", changes: ["safe validation-relaxed"], sql: [] },
+  "validation-relaxed": {
+    // Safe for existing rows, but the table's constraint refuses the newly allowed values until it is replaced.
+    verdict: "needs-migration",
+    changes: ["safe validation-relaxed", "needs-migration table-constraints-changed"],
+    sql: [
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(char_length(\`name\`) >= 1, false)`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS name_string_min_len`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT name_string_min_len CHECK (char_length(\`name\`) >= 1)`,
+    ],
+  },
   // ---- needs migration
   "column-added-not-null": {
     verdict: "needs-migration",
@@ -140,16 +158,26 @@ const EXPECTED: Record<string, Expected> = {
   },
   "validation-tightened": {
     verdict: "needs-migration",
-    changes: ["needs-migration validation-tightened", "needs-migration validation-tightened"],
+    // Each rule's new constraint is checked whole (the rows Delta's ADD CONSTRAINT would refuse), dropped where it
+    // changes, and added after the other changes.
+    changes: [
+      "needs-migration validation-tightened",
+      "needs-migration validation-tightened",
+      "needs-migration table-constraints-changed",
+    ],
     sql: [
-      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE char_length(\`sku\`) < 3`,
-      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE \`quantity\` < 1`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(char_length(\`sku\`) >= 3, false)`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(\`quantity\` >= 1, false)`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS quantity_int32_gte`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT sku_string_min_len CHECK (char_length(\`sku\`) >= 3)`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT quantity_int32_gte CHECK (\`quantity\` >= 1)`,
     ],
   },
   "nested-validation-tightened": {
-    // Rules on fields of nested messages, diffed like a column's: tightened or added ones are checked where the
-    // message is present (a struct field by path, the records of a list and a map with exists); `required` only
-    // counts inside a present struct; a rule SQL cannot say (email) gets the same note as on a top-level column.
+    // Rules on fields of nested messages, diffed like a column's: their new constraints are checked where the
+    // message is present (a struct field by path, the records of a list and a map with forall); `required` only
+    // counts inside a present struct; a rule SQL cannot say (email) gets a note. Constraints with a lambda are set
+    // through a shallow clone (Delta 4.4's ADD CONSTRAINT breaks `->`).
     verdict: "needs-migration",
     changes: [
       "needs-migration validation-tightened",
@@ -158,13 +186,64 @@ const EXPECTED: Record<string, Expected> = {
       "safe validation-relaxed",
       "needs-migration validation-tightened",
       "needs-migration validation-tightened",
+      "needs-migration table-constraints-changed",
     ],
     sql: [
-      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE exists(\`lines\`, e -> (e.\`quantity\` IS NOT NULL AND e.\`quantity\` < 1))`,
-      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE (\`shipping_address\`.\`country_code\` IS NOT NULL AND char_length(\`shipping_address\`.\`country_code\`) <> 2)`,
-      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE (\`shipping_address\` IS NOT NULL AND (\`shipping_address\`.\`country_code\` IS NULL OR \`shipping_address\`.\`country_code\` = ''))`,
       "[manual] -- no SQL check for rule string.email on shipping_address.contact_email: verify existing rows",
-      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE exists(map_values(\`stock\`), v -> (v.\`count\` IS NOT NULL AND v.\`count\` < 0))`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(${NESTED_LEN}, false)`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(${NESTED_REQUIRED}, false)`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(${NESTED_STOCK}, false)`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(${NESTED_LINES}, false)`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS shipping_address_city_string_max_len`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS lines_quantity_int32_gte`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT shipping_address_country_code_string_len CHECK (${NESTED_LEN})`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT shipping_address_country_code_required CHECK (${NESTED_REQUIRED})`,
+      `[rewrite] CREATE TABLE ${CONSTRAINTS_COPY} SHALLOW CLONE ${T}`,
+      `[rewrite] DELETE FROM ${T}`,
+      `[rewrite] CREATE OR REPLACE TABLE ${T} SHALLOW CLONE ${CONSTRAINTS_COPY} TBLPROPERTIES ('delta.constraints.stock_count_int32_gte' = '${NESTED_STOCK}', 'delta.constraints.lines_quantity_int32_gte' = '${NESTED_LINES}')`,
+      `[manual] -- delete the folder of ${CONSTRAINTS_COPY} (its log only)`,
+    ],
+  },
+  "constraints-in-step": {
+    // A renamed column's constraint follows it (checked over the old rows as the new contract names them); one
+    // that stays (required on a widened column) is dropped around ALTER COLUMN … TYPE, which Delta refuses while a
+    // constraint references the column; a table that opts in to constraints gets them, checked first.
+    verdict: "needs-migration",
+    changes: [
+      "needs-migration column-renamed",
+      "safe column-type-widened",
+      "needs-migration table-constraints-changed",
+      "needs-migration table-constraints-changed",
+    ],
+    sql: [
+      `[check] SELECT COUNT(*) AS violations FROM (SELECT \`id\` AS \`id\`, \`name\` AS \`display_name\`, CAST(\`stock\` AS BIGINT) AS \`stock\`, \`lines\` AS \`lines\` FROM ${T}) WHERE NOT coalesce(char_length(\`display_name\`) >= 1, false)`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS name_string_min_len`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS stock_required`,
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true')`,
+      `[ddl] ALTER TABLE ${T} SET TBLPROPERTIES ('delta.columnMapping.mode' = 'name')`,
+      `[ddl] ALTER TABLE ${T} RENAME COLUMN \`name\` TO \`display_name\``,
+      `[ddl] ALTER TABLE ${T} ALTER COLUMN \`stock\` TYPE BIGINT`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT display_name_string_min_len CHECK (char_length(\`display_name\`) >= 1)`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT stock_required CHECK (\`stock\` <> 0)`,
+      "[check] SELECT COUNT(*) AS violations FROM delta.`/lake/shelves` WHERE NOT coalesce(`slots` >= 1, false)",
+      "[ddl] ALTER TABLE delta.`/lake/shelves` ADD CONSTRAINT slots_int32_gte CHECK (`slots` >= 1)",
+    ],
+  },
+  "constraints-tightened-relaxed": {
+    // A relaxed and a tightened rule of the table: both constraints are replaced, each checked first.
+    verdict: "needs-migration",
+    changes: [
+      "safe validation-relaxed",
+      "needs-migration validation-tightened",
+      "needs-migration table-constraints-changed",
+    ],
+    sql: [
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(char_length(\`sku\`) >= 2, false)`,
+      `[check] SELECT COUNT(*) AS violations FROM ${T} WHERE NOT coalesce(\`quantity\` >= 5, false)`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS sku_string_min_len`,
+      `[ddl] ALTER TABLE ${T} DROP CONSTRAINT IF EXISTS quantity_int32_gte`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT sku_string_min_len CHECK (char_length(\`sku\`) >= 2)`,
+      `[ddl] ALTER TABLE ${T} ADD CONSTRAINT quantity_int32_gte CHECK (\`quantity\` >= 5)`,
     ],
   },
   "nested-field-added": {

@@ -161,27 +161,32 @@ export async function applyReview(
 }
 
 /**
- * Runs the migrations: for each table its checks first (each must count 0 violating rows), then its DDL or rewrite
- * steps in order. Stops at the first table whose checks fail, before any of its DDL; returns whether all ran.
+ * Runs the migrations: every table's checks first (each must count 0 violating rows; for a failing one, the query
+ * that lists its rows is printed), then each table's DDL or rewrite steps in order. Stops before any DDL when a
+ * check fails, so nothing is changed; returns whether all ran.
  */
 export async function applyMigrations(
   spark: SparkSession,
   migrations: readonly TableMigration[],
   out: NodeJS.WritableStream,
 ): Promise<boolean> {
+  const failed: string[] = [];
   for (const migration of migrations) {
-    out.write(`-- ${migration.target}${migration.rewrite ? " (rewrite)" : ""}\n`);
-    let failed = false;
     for (const check of migration.statements.filter((s) => s.purpose === "check")) {
       const [row] = await (await spark.sql(check.sql)).collect();
       const violations = BigInt((Object.values(row ?? {})[0] as bigint | number | undefined) ?? 0);
       out.write(`check: ${check.why}: ${violations} rows\n`);
-      if (violations !== 0n) failed = true;
+      if (violations === 0n) continue;
+      if (check.rows !== undefined) out.write(`  the rows: ${check.rows}\n`);
+      if (!failed.includes(migration.target)) failed.push(migration.target);
     }
-    if (failed) {
-      out.write(`stopped: existing rows of ${migration.target} violate the new contract; nothing was changed\n`);
-      return false;
-    }
+  }
+  if (failed.length > 0) {
+    out.write(`stopped: existing rows of ${failed.join(", ")} violate the new contract; nothing was changed\n`);
+    return false;
+  }
+  for (const migration of migrations) {
+    out.write(`-- ${migration.target}${migration.rewrite ? " (rewrite)" : ""}\n`);
     for (const statement of migration.statements) {
       if (statement.purpose === "check") continue;
       if (statement.purpose === "manual") {

@@ -197,6 +197,13 @@ describe("exact µs through every format", () => {
     ]);
   });
 
+  test("a value beyond 9999 is refused on its field, the issue showing its µs", () => {
+    const order = new Order({ orderId: "o", placedAt: PreciseTimestamp.fromEpochMicros(253_402_300_800_000_001n) });
+    expect(() => Order.toArrow([order])).toThrow(
+      "[0].placedAt: is outside the TIMESTAMP range 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z (value: +010000-01-01T00:00:00.000001Z)",
+    );
+  });
+
   test("Parquet: toParquet writes TIMESTAMP(MICROS) values exactly", async () => {
     const order = preciseOrder();
     const bytes = await Order.toParquet([order]);

@@ -171,9 +171,11 @@ export function timestampOf(ms: number, micros: number): Date {
 
 /** RFC 3339 in UTC with 0, 3 or 6 fraction digits (proto3 JSON: "0, 3, 6 or 9 fractional digits"). */
 export function rfc3339(ms: number, micros: number): string {
-  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ for years 0000–9999
-  const base = iso.slice(0, 19);
-  const millis = iso.slice(20, 23);
+  // YYYY-MM-DDTHH:mm:ss.sssZ (±YYYYYY-… beyond years 0000–9999, for issue texts).
+  const iso = new Date(ms).toISOString();
+  const dot = iso.lastIndexOf(".");
+  const base = iso.slice(0, dot);
+  const millis = iso.slice(dot + 1, dot + 4);
   if (micros !== 0) return `${base}.${millis}${String(micros).padStart(3, "0")}Z`;
   return millis === "000" ? `${base}Z` : `${base}.${millis}Z`;
 }

@@ -23,6 +23,7 @@ import {
   RecordDecodeError,
   type RecordDescriptor,
 } from "../../runtime/src/index.js";
+import { readMicros, timestampToDate } from "../../runtime/src/records/temporal.js";
 import { toLiteral } from "../../runtime/src/spark/literals.js";
 import { filterExpression } from "../../runtime/src/tables/filter.js";
 import { repoRoot } from "../../tools/lib/paths.js";
@@ -156,6 +157,23 @@ describe("exact µs through every format", () => {
     const [back] = Order.fromArrow(table);
     expect(back).toEqual(order);
     expectSameTimestamps(back as Order, order);
+  });
+
+  test("Arrow: µs columns are read without bigints, exactly as the bigint reading, over the whole range", () => {
+    const edges = [0n, 1n, -1n, 999n, 1000n, -999n, -1000n, -1001n, US, -US, 2n ** 32n, -(2n ** 32n), 2n ** 32n - 1n];
+    const range = 253_402_300_799_999_999n + 62_135_596_800_000_000n;
+    let seed = 17n;
+    for (let i = 0; i < 2000; i++) {
+      seed = (seed * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n;
+      edges.push((seed % range) - 62_135_596_800_000_000n);
+    }
+    const values = new BigInt64Array(edges);
+    const words = new Int32Array(values.buffer);
+    edges.forEach((us, i) => {
+      const date = readMicros(words, i);
+      expect(epochMicrosOf(date), String(us)).toBe(us);
+      expect(date).toEqual(timestampToDate(us, 1_000_000n));
+    });
   });
 
   test("Arrow: a nanosecond column reads exactly when its values are whole µs, and is refused otherwise", () => {

@@ -92,7 +92,7 @@ export class PreciseTimestamp extends Date {
 
   /** RFC 3339 in UTC with 0, 3 or 6 fraction digits, as proto3 JSON prints a Timestamp. */
   toRfc3339(): string {
-    return rfc3339(this.getTime(), this.#micros);
+    return rfc3339(this, this.#micros);
   }
 
   // Every mutator drops the microseconds (see the class comment). `Date.prototype`'s own methods are called, so
@@ -169,13 +169,13 @@ export function timestampOf(ms: number, micros: number): Date {
   return micros === 0 ? new Date(ms) : new PreciseTimestamp(ms, micros);
 }
 
-/** RFC 3339 in UTC with 0, 3 or 6 fraction digits (proto3 JSON: "0, 3, 6 or 9 fractional digits"). */
-export function rfc3339(ms: number, micros: number): string {
-  // YYYY-MM-DDTHH:mm:ss.sssZ (±YYYYYY-… beyond years 0000–9999, for issue texts).
-  const iso = new Date(ms).toISOString();
-  const dot = iso.lastIndexOf(".");
-  const base = iso.slice(0, dot);
-  const millis = iso.slice(dot + 1, dot + 4);
-  if (micros !== 0) return `${base}.${millis}${String(micros).padStart(3, "0")}Z`;
-  return millis === "000" ? `${base}Z` : `${base}.${millis}Z`;
+/**
+ * `date` + `micros` µs in RFC 3339, UTC, with 0, 3 or 6 fraction digits (proto3 JSON: "0, 3, 6 or 9 fractional
+ * digits").
+ */
+export function rfc3339(date: Date, micros: number): string {
+  // toISOString() always ends ".sssZ" (years beyond 0000–9999 as ±YYYYYY, for issue texts).
+  const iso = date.toISOString();
+  if (micros !== 0) return `${iso.slice(0, -1)}${String(micros).padStart(3, "0")}Z`;
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
 }

@@ -15,7 +15,11 @@ const CLUSTER_FILES = [
   "bulk-insert",
 ].map((name) => `test/integration/${name}.test.ts`);
 
+// Every project compares Dates to the microsecond (vitest compares them by getTime() alone).
+const setupFiles = ["test/setup/exact-timestamps.ts"];
+
 const integration = {
+  setupFiles,
   // Two cores: files run one after another against the one server.
   fileParallelism: false,
   testTimeout: 120_000,
@@ -29,6 +33,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts", "test/conformance/**/*.test.ts"],
+          setupFiles,
         },
       },
       {

@@ -7,7 +7,8 @@
  * - 64-bit integers are `bigint` in TypeScript (`jstype = JS_STRING` → `string`, `JS_NUMBER` → `number`);
  *   uint32/fixed32 → BIGINT column, uint64/fixed64 → DECIMAL(20,0) column.
  * - enums are string-literal unions of the value names, STRING columns (option: INT of the number).
- * - google.protobuf.Timestamp → `Date`, TIMESTAMP column (Arrow timestamp µs, UTC).
+ * - google.protobuf.Timestamp → `Date` (the runtime reads µs back as its `PreciseTimestamp`, a `Date`), TIMESTAMP
+ *   column (Arrow timestamp µs, UTC).
  * - google.type.Date → `string` "YYYY-MM-DD", DATE column.
  * - google.protobuf.Duration → `bigint` microseconds, BIGINT column (Delta has no interval type).
  * - wrapper types (google.protobuf.*Value) → `T | undefined`, nullable scalar column.

@@ -47,7 +47,7 @@ export function listFiles(dir: string): string[] {
  */
 export class ContractWorkspace {
   readonly dir = mkdtempSync(join(tmpdir(), "lakehouse-contracts-"));
-  private readonly image;
+  readonly image;
 
   constructor(files: Readonly<Record<string, string>>) {
     for (const [path, source] of Object.entries(files)) {

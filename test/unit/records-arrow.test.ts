@@ -201,7 +201,7 @@ describe("toArrow", () => {
       { path: "[1].status", message: "is not a value of enum test.v1.Status", value: '"STATUS_NOPE"' },
       {
         path: "[1].createdAt",
-        message: "is outside the TIMESTAMP range 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z",
+        message: "is outside the TIMESTAMP range 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z",
         value: "+010000-01-01T00:00:00.000Z",
       },
       { path: "[1].day", message: "day is not in the month", value: '"2023-02-29"' },

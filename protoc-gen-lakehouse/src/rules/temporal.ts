@@ -1,7 +1,8 @@
 /**
  * Duration, Timestamp and Any rules as checks. Record classes hold a Duration as `bigint` microseconds and a
- * Timestamp as a `Date` (ms), so bounds compare against integers fixed at generation time: µs×1000 against the rule's
- * nanoseconds for durations (exact), and ms for timestamps (bigint ns only when a bound has sub-millisecond digits).
+ * Timestamp as a `Date` whose exact µs `epochMicrosOf` gives, so bounds compare against integers fixed at generation
+ * time: µs×1000 against the rule's nanoseconds for durations (exact), and µs for timestamps (µs×1000 against ns only
+ * when a bound has sub-microsecond digits). `now` is protovalidate's: `Date.now()`, in µs.
  * Messages print the rule values as CEL's `format` does (`1.500s`, `1970-01-01T00:00:16Z`), computed with
  * `@bufbuild/cel` here, at generation time.
  */
@@ -42,18 +43,22 @@ export function temporalChecks(
   rule: (name: string) => string,
   ctx: CheckContext,
 ): Check[] {
-  // The value in the unit a bound needs: µs×1000 = ns (durations); ms, or ns as a bigint (timestamps).
-  const exactMs = [...set.values()].every((v) => !isTemporal(v) || v.nanos % 1_000_000 === 0);
-  const value = kind === "duration" ? `${x} * 1000n` : exactMs ? `${x}.getTime()` : `BigInt(${x}.getTime()) * 1000000n`;
+  // The value in the unit a bound needs: µs×1000 = ns (durations); µs, or µs×1000 = ns (timestamps).
+  const exactUs = [...set.values()].every((v) => !isTemporal(v) || v.nanos % 1000 === 0);
+  const value: Code =
+    kind === "duration"
+      ? [`${x} * 1000n`]
+      : exactUs
+        ? [r("epochMicrosOf"), `(${x})`]
+        : ["(", r("epochMicrosOf"), `(${x}) * 1000n)`];
   const literal = (v: Duration | Timestamp): string => {
     const ns = nanosOf(v);
-    if (kind === "duration") return `${ns}n`;
-    return exactMs ? String(ns / 1_000_000n) : `${ns}n`;
+    return kind === "timestamp" && exactUs ? `${ns / 1000n}n` : `${ns}n`;
   };
   const out: Check[] = [];
   const c = set.get("const") as Duration | Timestamp | undefined;
   if (c !== undefined) {
-    out.push(check(`${value} !== ${literal(c)}`, rule("const"), `${kind}.const`, `must equal ${celText(c)}`));
+    out.push(check([...value, ` !== ${literal(c)}`], rule("const"), `${kind}.const`, `must equal ${celText(c)}`));
   }
   const lo: Bound | undefined = set.has("gt") ? "gt" : set.has("gte") ? "gte" : undefined;
   const hi: Bound | undefined = set.has("lt") ? "lt" : set.has("lte") ? "lte" : undefined;
@@ -64,11 +69,11 @@ export function temporalChecks(
     if (normal && nanosOf(h) === nanosOf(l) && (lo === "gt" || hi === "lt")) {
       ctx.report(`${kind}.${lo} and ${kind}.${hi} leave no valid value`);
     }
-    const inLo = `${value} ${OP[lo]} ${literal(l)}`;
-    const inHi = `${value} ${OP[hi]} ${literal(h)}`;
+    const inLo = [...value, ` ${OP[lo]} ${literal(l)}`];
+    const inHi = [...value, ` ${OP[hi]} ${literal(h)}`];
     out.push(
       check(
-        normal ? `!(${inLo} && ${inHi})` : `!(${inLo} || ${inHi})`,
+        ["!(", ...inLo, normal ? " && " : " || ", ...inHi, ")"],
         rule(lo),
         `${kind}.${lo}_${hi}${normal ? "" : "_exclusive"}`,
         `must be ${WORDS[lo]} ${celText(l)} ${normal ? "and" : "or"} ${WORDS[hi]} ${celText(h)}`,
@@ -80,7 +85,7 @@ export function temporalChecks(
       const v = set.get(bound) as Duration | Timestamp;
       out.push(
         check(
-          `!(${value} ${OP[bound]} ${literal(v)})`,
+          ["!(", ...value, ` ${OP[bound]} ${literal(v)})`],
           rule(bound),
           `${kind}.${bound}`,
           `must be ${WORDS[bound]} ${celText(v)}`,
@@ -93,7 +98,7 @@ export function temporalChecks(
     if (list === undefined || list.length === 0) continue;
     out.push(
       check(
-        `${name === "in" ? "!" : ""}[${list.map(literal).join(", ")}].includes(${value})`,
+        [`${name === "in" ? "!" : ""}[${list.map(literal).join(", ")}].includes(`, ...value, ")"],
         rule(name),
         `${kind}.${name}`,
         `must ${name === "in" ? "" : "not "}be in list ${celText(list)}`,
@@ -101,18 +106,22 @@ export function temporalChecks(
     );
   }
   if (set.get("lt_now") === true) {
-    out.push(check(`${x}.getTime() > Date.now()`, rule("lt_now"), "timestamp.lt_now", "must be less than now"));
+    const now = [r("epochMicrosOf"), `(${x}) > `, r("nowMicros"), "()"];
+    out.push(check(now, rule("lt_now"), "timestamp.lt_now", "must be less than now"));
   }
   if (set.get("gt_now") === true) {
-    out.push(check(`${x}.getTime() < Date.now()`, rule("gt_now"), "timestamp.gt_now", "must be greater than now"));
+    const now = [r("epochMicrosOf"), `(${x}) < `, r("nowMicros"), "()"];
+    out.push(check(now, rule("gt_now"), "timestamp.gt_now", "must be greater than now"));
   }
   const within = set.get("within") as Duration | undefined;
   if (within !== undefined) {
-    const ms = nanosOf(within) / 1_000_000n;
-    if (nanosOf(within) < 0n) ctx.report("timestamp.within must not be negative");
+    const ns = nanosOf(within);
+    if (ns < 0n) ctx.report("timestamp.within must not be negative");
     out.push(
       check(
-        ["Math.abs(", `${x}.getTime() - Date.now()) > ${ms}`],
+        ns % 1000n === 0n
+          ? [r("microsFromNow"), `(${x}) > ${ns / 1000n}n`]
+          : [r("microsFromNow"), `(${x}) * 1000n > ${ns}n`],
         rule("within"),
         "timestamp.within",
         `must be within ${celText(within)} of now`,

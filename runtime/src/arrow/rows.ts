@@ -1,10 +1,21 @@
 /**
- * Record batches to plain JavaScript rows, by column type: BIGINT → bigint, TIMESTAMP/DATE → Date (ms precision),
- * DECIMAL → exact string, ARRAY → array, MAP → Map, STRUCT → object, BINARY → Uint8Array, NULL → null.
- * (Typed record classes read columns themselves, with µs precision; these rows are for ad-hoc queries.)
+ * Record batches to plain JavaScript rows, by column type: BIGINT → bigint, TIMESTAMP → Date (a `PreciseTimestamp`
+ * when it has microseconds; nanoseconds are dropped), DATE → Date, DECIMAL → exact string, ARRAY → array, MAP → Map,
+ * STRUCT → object, BINARY → Uint8Array, NULL → null. (Typed record classes read columns themselves; these rows are
+ * for ad-hoc queries.)
  */
-import { type Data, type DataType, type Field, makeVector, type RecordBatch, Type } from "apache-arrow";
+import {
+  type Data,
+  type DataType,
+  type Field,
+  makeVector,
+  type RecordBatch,
+  type Timestamp,
+  TimeUnit,
+  Type,
+} from "apache-arrow";
 import { formatUnscaled } from "../records/numbers.js";
+import { timestampOf } from "../records/precise-timestamp.js";
 
 export type Row = Record<string, unknown>;
 type Convert = (value: unknown) => unknown;
@@ -72,6 +83,13 @@ function columnValues(data: Data, type: DataType): unknown[] {
       }
       return out;
     }
+    case Type.Timestamp: {
+      // From the buffer, exact: Vector.get() gives float milliseconds.
+      const values = data.values as BigInt64Array;
+      const perMicro = MICROS_DIVISOR[(type as Timestamp).unit];
+      for (let i = 0; i < n; i++) out[i] = data.getValid(i) ? micros(values[i] as bigint, perMicro) : null;
+      return out;
+    }
     default: {
       const vector = makeVector(data);
       const convert = converterFor(type);
@@ -79,6 +97,26 @@ function columnValues(data: Data, type: DataType): unknown[] {
       return out;
     }
   }
+}
+
+/** Per unit: a positive number divides the value down to µs (ns), a negative one's magnitude multiplies it up. */
+const MICROS_DIVISOR: Record<TimeUnit, bigint> = {
+  [TimeUnit.SECOND]: -1_000_000n,
+  [TimeUnit.MILLISECOND]: -1000n,
+  [TimeUnit.MICROSECOND]: 1n,
+  [TimeUnit.NANOSECOND]: 1000n,
+};
+
+function micros(value: bigint, divisor: bigint): Date {
+  let us = divisor < 0n ? value * -divisor : value / divisor;
+  if (divisor > 1n && value % divisor < 0n) us -= 1n; // round down, as for a Date's milliseconds
+  let ms = us / 1000n;
+  let sub = us % 1000n;
+  if (sub < 0n) {
+    ms -= 1n;
+    sub += 1000n;
+  }
+  return timestampOf(Number(ms), Number(sub));
 }
 
 export function converterFor(type: DataType): Convert {

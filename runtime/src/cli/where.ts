@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from "../errors.js";
 import type { FieldDescriptor, RecordDescriptor } from "../records/descriptor.js";
+import { parseTimestamp } from "../records/temporal.js";
 import type { Filter } from "../tables/filter.js";
 import { jsonProblem, lineColumn } from "./json-error.js";
 
@@ -153,6 +154,12 @@ function fieldValue(field: FieldDescriptor, value: unknown): unknown {
       return t.asInt ? match.number : match.name;
     }
     case "timestamp": {
+      // RFC 3339 exactly (microseconds kept, nanoseconds refused); other text Date reads (a bare date) as before.
+      const exact = parseTimestamp(value);
+      if (exact instanceof Date) return exact;
+      if (exact.message.startsWith("has nanoseconds")) {
+        throw new InvalidArgumentError(`--where: ${field.name}: ${shown(value)} ${exact.message}`);
+      }
       const date = typeof value === "string" && /^\d{4}-\d\d-\d\d/.test(value) ? new Date(value) : undefined;
       if (date === undefined || Number.isNaN(date.getTime())) {
         throw new InvalidArgumentError(

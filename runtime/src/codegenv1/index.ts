@@ -12,6 +12,7 @@ export type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 export { CODEGEN_SEAM, RECORD_INSTANCE_MEMBERS } from "@lakehouse-contracts/schema";
 export type { EnumDescriptor, RecordDescriptor, TableDescriptor } from "../records/descriptor.js";
 export { newIngestId } from "../records/ingest-id.js";
+export { epochMicrosOf } from "../records/precise-timestamp.js";
 export { celRule } from "../validate/cel-runtime.js";
 export {
   isAddress,
@@ -44,6 +45,8 @@ export {
   fieldMaskTouches,
   fieldMaskWithin,
   isUtf8,
+  microsFromNow,
+  nowMicros,
   type Pattern,
   re2,
   stringsEqual,

@@ -34,7 +34,7 @@ import {
   is32BitKind,
   isIntegerKind,
 } from "./numbers.js";
-import { formatDate, timestampToDate } from "./temporal.js";
+import { formatDate, readMicros, timestampToDate } from "./temporal.js";
 
 /** Rows of `table` as init objects of the record `d` (property names, oneofs as `{ case, value }`). */
 export function fromArrow(d: RecordDescriptor, table: Table): Record<string, unknown>[] {
@@ -206,8 +206,13 @@ function decodeColumn(type: FieldType, data: Data, ctx: Ctx): unknown[] {
       });
     }
     case "timestamp": {
-      const perSecond = UNITS_PER_SECOND[DataType.isTimestamp(data.type) ? data.type.unit : TimeUnit.MICROSECOND];
-      return each((i) => timestampToDate((data.values as BigInt64Array)[i] ?? 0n, perSecond));
+      const unit = DataType.isTimestamp(data.type) ? data.type.unit : TimeUnit.MICROSECOND;
+      const values = data.values as BigInt64Array;
+      if (unit === TimeUnit.MICROSECOND) {
+        const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+        return each((i) => readMicros(words, i));
+      }
+      return each((i) => timestampToDate(values[i] ?? 0n, UNITS_PER_SECOND[unit]));
     }
     case "date":
       return DataType.isDate(data.type) && data.type.unit === DateUnit.DAY

@@ -45,7 +45,8 @@ import {
   toText,
   toUnscaled,
 } from "./numbers.js";
-import { parseDate, toDurationMicros, toTimestampMillis, writeMillisAsMicros } from "./temporal.js";
+import { microsOfMilliOf } from "./precise-timestamp.js";
+import { parseDate, toDurationMicros, toTimestamp, writeMicros } from "./temporal.js";
 
 /** A slot under a null struct: written as null (or a zero default in a NOT NULL child), never an issue. */
 const UNDER_NULL = Symbol("under a null struct");
@@ -222,7 +223,7 @@ function encodeColumn(type: FieldType, nullable: boolean, column: Column, issues
     case "timestamp": {
       const values = new BigInt64Array(n);
       const words = new Int32Array(values.buffer);
-      const v = slots(toTimestampMillis, (i, ms) => writeMillisAsMicros(words, i, ms));
+      const v = slots(toTimestamp, (i, date) => writeMicros(words, i, date.getTime(), microsOfMilliOf(date)));
       return makeData({ type: new TimestampMicrosecond(TIMESTAMP_ZONE), length: n, ...nulls(v), data: values });
     }
     case "date": {

@@ -5,6 +5,7 @@
  * offending value, `[redacted]` for sensitive fields, so errors can be logged as they are.
  */
 import { errorGuard, InvalidArgumentError, LakehouseError, type LakehouseErrorCode } from "../errors.js";
+import { microsOfMilliOf } from "./precise-timestamp.js";
 
 export const REDACTED = "[redacted]";
 
@@ -69,13 +70,20 @@ export function batchPath(index: number, path: string): string {
   return path === "" ? `[${index}]` : `[${index}].${path}`;
 }
 
+/** A Date as `toISOString()` does, with a PreciseTimestamp's µs after the ms (`….123456Z`). */
+function isoText(date: Date): string {
+  const iso = date.toISOString();
+  const micros = microsOfMilliOf(date);
+  return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, "0")}Z`;
+}
+
 /** A short, log-safe rendering of a value for an issue. */
 export function renderValue(value: unknown, sensitive: boolean): string {
   if (sensitive) return REDACTED;
   let text: string;
   if (typeof value === "string") text = JSON.stringify(value);
   else if (typeof value === "bigint") text = `${value}n`;
-  else if (value instanceof Date) text = Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+  else if (value instanceof Date) text = Number.isNaN(value.getTime()) ? "Invalid Date" : isoText(value);
   else if (value instanceof Uint8Array) text = `Uint8Array(${value.length})`;
   else if (value instanceof Map) text = `Map(${value.size})`;
   else if (Array.isArray(value)) text = `array(${value.length})`;

@@ -29,6 +29,7 @@ export { decodeJson, type JsonDecodeResult } from "./json-decode.js";
 export { encodeJson } from "./json-encode.js";
 export { parquetSchema } from "./parquet-schema.js";
 export { toParquet } from "./parquet-write.js";
+export { epochMicrosOf, PreciseTimestamp } from "./precise-timestamp.js";
 export {
   fromProtoMessage,
   type ProtoInteropOptions,

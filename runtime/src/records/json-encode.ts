@@ -24,14 +24,7 @@ import {
   toText,
   toUnscaled,
 } from "./numbers.js";
-import {
-  daysToParts,
-  formatDuration,
-  formatTimestamp,
-  parseDate,
-  toDurationMicros,
-  toTimestampMicros,
-} from "./temporal.js";
+import { daysToParts, formatDuration, formatTimestamp, parseDate, toDurationMicros, toTimestamp } from "./temporal.js";
 
 export function encodeJson(d: RecordDescriptor, record: object): JsonValue {
   checkDescriptor(d);
@@ -99,7 +92,7 @@ function encodeValue(type: FieldType, value: unknown, path: string, sensitive: b
     case "enum":
       return check(enumName(type.enum, value), (name) => name);
     case "timestamp":
-      return check(toTimestampMicros(value), () => formatTimestamp(value as Date));
+      return check(toTimestamp(value), formatTimestamp);
     case "date":
       return check(parseDate(value), (days) => ({ ...daysToParts(days) }));
     case "duration":

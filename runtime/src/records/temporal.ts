@@ -1,54 +1,80 @@
 /**
  * Timestamps, dates and durations between their TypeScript types, their column values and proto3 JSON.
- * - Timestamp: `Date` (ms) ↔ int64 µs since the epoch, UTC. Spark's TIMESTAMP and proto's Timestamp both span
- *   0001-01-01 to 9999-12-31 (proleptic Gregorian); a `Date` outside that span is an issue.
+ * - Timestamp: `Date` (a `PreciseTimestamp` when it has microseconds) ↔ int64 µs since the epoch, UTC, exact. Spark's
+ *   TIMESTAMP and proto's Timestamp both span 0001-01-01 to 9999-12-31 (proleptic Gregorian); a `Date` outside that
+ *   span is an issue, and so is a value finer than the µs (the column holds µs), in the words used for Durations.
  * - Date (google.type.Date): `"YYYY-MM-DD"` ↔ int32 days since the epoch (Arrow DateDay, Spark DATE).
  * - Duration: bigint µs ↔ proto3 JSON `"1.5s"`, within proto's ±315,576,000,000 s.
  */
 import { Invalid, MAX_INTEGER_TEXT, textTooLong } from "./numbers.js";
+import { microsOfMilliOf, rfc3339, timestampOf } from "./precise-timestamp.js";
 
 const MS_PER_DAY = 86_400_000;
 /** 0001-01-01T00:00:00.000Z */
 export const MIN_TIMESTAMP_MS = -62_135_596_800_000;
-/** 9999-12-31T23:59:59.999Z */
+/** 9999-12-31T23:59:59.999Z (and up to 999 µs after it) */
 export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
 
-export function toTimestampMicros(value: unknown): bigint | Invalid {
-  const ms = toTimestampMillis(value);
-  return ms instanceof Invalid ? ms : BigInt(ms) * 1000n;
-}
+const RANGE = "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z";
+/** The issue of a value finer than the µs; Durations say the same (see `parseDuration`). */
+const NANOS = "has nanoseconds; timestamps are stored in microseconds";
 
-/** A `Date` within the TIMESTAMP range to its ms since the epoch. */
-export function toTimestampMillis(value: unknown): number | Invalid {
+/** The value itself when it is a `Date` (or a `PreciseTimestamp`) within the TIMESTAMP range. */
+export function toTimestamp(value: unknown): Date | Invalid {
   if (!(value instanceof Date)) return new Invalid("must be a Date");
   const ms = value.getTime();
   if (Number.isNaN(ms)) return new Invalid("is an invalid Date");
-  if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) {
-    return new Invalid("is outside the TIMESTAMP range 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
-  }
-  return ms;
+  if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) return new Invalid(`is outside the TIMESTAMP range ${RANGE}`);
+  return value;
 }
 
 const TWO_32 = 2 ** 32;
 
 /**
- * Writes `ms × 1000` (µs) as a little-endian int64 into `words[2i]` (low) and `words[2i + 1]` (high) without a
- * bigint: every intermediate stays below 2^53, so the result is exact over the whole TIMESTAMP range.
+ * Writes `ms × 1000 + micros` (µs) as a little-endian int64 into `words[2i]` (low) and `words[2i + 1]` (high)
+ * without a bigint: every intermediate stays below 2^53, so the result is exact over the whole TIMESTAMP range.
  */
-export function writeMillisAsMicros(words: Int32Array, i: number, ms: number): void {
+export function writeMicros(words: Int32Array, i: number, ms: number, micros: number): void {
   const high = Math.floor(ms / TWO_32);
-  const low = (ms - high * TWO_32) * 1000; // < 2^42
+  const low = (ms - high * TWO_32) * 1000 + micros; // < 2^42
   const carry = Math.floor(low / TWO_32);
   words[2 * i] = low - carry * TWO_32;
   words[2 * i + 1] = high * 1000 + carry;
 }
 
-/** A timestamp column value in `unitsPerSecond` (1 for s … 1e9 for ns) to a `Date`, rounding down to the ms. */
-export function timestampToDate(value: bigint, unitsPerSecond: bigint): Date {
-  const scaled = value * 1000n;
-  let ms = scaled / unitsPerSecond;
-  if (scaled % unitsPerSecond !== 0n && scaled < 0n) ms -= 1n;
-  return new Date(Number(ms));
+/**
+ * The µs int64 at `i` of a column's values, seen as little-endian int32 `words`, as a `Date` (a `PreciseTimestamp`
+ * when it has µs), without a bigint: 2^32 = 4,294,967 × 1000 + 296, so `high × 2^32 + low` splits into ms and µs
+ * with every intermediate below 2^53. The reader of µs columns (Spark's, ours), where most values are.
+ */
+export function readMicros(words: Int32Array, i: number): Date {
+  const low = (words[2 * i] as number) >>> 0;
+  const high = words[2 * i + 1] as number;
+  const rest = high * 296 + low;
+  const q = Math.floor(rest / 1000);
+  return timestampOf(high * 4_294_967 + q, rest - q * 1000);
+}
+
+/**
+ * A timestamp column value in `unitsPerSecond` (1 for s … 1e9 for ns) to a `Date`, exact: a `PreciseTimestamp`
+ * when it has microseconds; nanoseconds that are not zero are an issue, as for Durations.
+ */
+export function timestampToDate(value: bigint, unitsPerSecond: bigint): Date | Invalid {
+  let us = value;
+  if (unitsPerSecond > 1_000_000n) {
+    const per = unitsPerSecond / 1_000_000n;
+    if (value % per !== 0n) return new Invalid(NANOS, value);
+    us = value / per;
+  } else {
+    us = value * (1_000_000n / unitsPerSecond);
+  }
+  let ms = us / 1000n;
+  let micros = us % 1000n;
+  if (micros < 0n) {
+    ms -= 1n;
+    micros += 1000n;
+  }
+  return timestampOf(Number(ms), Number(micros));
 }
 
 function utcMs(year: number, month: number, day: number, h = 0, m = 0, s = 0): number {
@@ -103,8 +129,8 @@ const MAX_TIMESTAMP_TEXT = 64;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 /**
- * An RFC 3339 timestamp as proto3 JSON writes it (`1972-01-01T10:00:20.021Z`, any offset). Digits below the
- * millisecond are dropped, since the TypeScript type is a `Date`.
+ * An RFC 3339 timestamp as proto3 JSON writes it (`1972-01-01T10:00:20.021Z`, any offset), exact: a
+ * `PreciseTimestamp` when it has microseconds. Nanoseconds that are not zero are an issue (the column holds µs).
  */
 export function parseTimestamp(value: unknown): Date | Invalid {
   if (typeof value !== "string") return new Invalid("must be an RFC 3339 timestamp string");
@@ -130,18 +156,17 @@ export function parseTimestamp(value: unknown): Date | Invalid {
     if (oh > 23 || om > 59) return new Invalid("has an invalid UTC offset");
     offsetMinutes = (m[8] === "-" ? -1 : 1) * (oh * 60 + om);
   }
-  const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  const nanos = (m[7] ?? "").padEnd(9, "0");
+  if (!nanos.endsWith("000")) return new Invalid(NANOS);
+  const millis = Number(nanos.slice(0, 3));
   const ms = days * MS_PER_DAY + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
-  if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) {
-    return new Invalid("is outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
-  }
-  return new Date(ms);
+  if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) return new Invalid(`is outside ${RANGE}`);
+  return timestampOf(ms, Number(nanos.slice(3, 6)));
 }
 
-/** RFC 3339 in UTC with 0 or 3 fraction digits, as proto3 JSON prints a Timestamp. */
+/** RFC 3339 in UTC with 0, 3 or 6 fraction digits, as proto3 JSON prints a Timestamp. */
 export function formatTimestamp(date: Date): string {
-  const iso = date.toISOString();
-  return date.getTime() % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
+  return rfc3339(date, microsOfMilliOf(date));
 }
 
 const MAX_DURATION_SECONDS = 315_576_000_000n;

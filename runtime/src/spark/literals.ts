@@ -11,7 +11,7 @@
  * | FloatingPoint              | FLOAT or DOUBLE, as it says, whatever the number        |
  * | bigint                     | BIGINT (must fit in 64 bits)                            |
  * | boolean                    | BOOLEAN                                                 |
- * | Date                       | TIMESTAMP (µs since the epoch, UTC)                     |
+ * | Date, PreciseTimestamp     | TIMESTAMP (µs since the epoch, UTC, exact)              |
  * | null / undefined           | NULL                                                    |
  * | Uint8Array                 | BINARY                                                  |
  * | Decimal                    | DECIMAL(p, s) of the value's own precision and scale    |
@@ -27,6 +27,7 @@ import { Decimal } from "../decimal.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { Expression_LiteralSchema, ExpressionSchema } from "../gen/spark/connect/expressions_pb.js";
 import type { DataTypeSchema } from "../gen/spark/connect/types_pb.js";
+import { epochMicrosOf } from "../records/precise-timestamp.js";
 
 export type LiteralInit = MessageInitShape<typeof Expression_LiteralSchema>;
 export type DataTypeInit = MessageInitShape<typeof DataTypeSchema>;
@@ -100,9 +101,8 @@ export function toLiteral(value: SqlValue, where = "value"): LiteralInit {
   }
   if (value instanceof FloatingPoint) return { literalType: { case: value.type, value: value.value } };
   if (value instanceof Date) {
-    const ms = value.getTime();
-    if (Number.isNaN(ms)) throw new InvalidArgumentError(`${where}: an invalid Date`);
-    return { literalType: { case: "timestamp", value: BigInt(ms) * 1000n } };
+    if (Number.isNaN(value.getTime())) throw new InvalidArgumentError(`${where}: an invalid Date`);
+    return { literalType: { case: "timestamp", value: epochMicrosOf(value) } };
   }
   if (value instanceof Uint8Array) return { literalType: { case: "binary", value } };
   if (value instanceof Decimal) {

@@ -6,8 +6,9 @@
  */
 import { type CelInput, type CelMap, type CelValue, celMap, celUint, isCelUint } from "@bufbuild/cel";
 import { create } from "@bufbuild/protobuf";
-import { DurationSchema, FieldMaskSchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { DurationSchema, FieldMaskSchema, TimestampSchema } from "@bufbuild/protobuf/wkt";
 import type { FieldType, RecordDescriptor, ScalarKind } from "../records/descriptor.js";
+import { epochMicrosOf } from "../records/precise-timestamp.js";
 
 /** A value of a record field of `type` (as the record class holds it) as a CEL value. */
 export function toCel(value: unknown, type: FieldType): CelInput {
@@ -24,7 +25,7 @@ export function toCel(value: unknown, type: FieldType): CelInput {
     case "message":
       return value === undefined ? defaultOf(type) : recordToCel(value as object, type.record());
     case "timestamp":
-      return timestampFromMs((value as Date).getTime());
+      return timestampFromMicros(epochMicrosOf(value as Date));
     case "duration":
       return durationFromMicros(value as bigint);
     case "date":
@@ -136,7 +137,7 @@ function defaultOf(type: FieldType): CelInput {
     case "message":
       return recordToCel({}, type.record());
     case "timestamp":
-      return timestampFromMs(0);
+      return timestampFromMicros(0n);
     case "duration":
       return durationFromMicros(0n);
     case "date":
@@ -156,6 +157,17 @@ function durationFromMicros(us: bigint): CelInput {
   const seconds = us / 1_000_000n;
   const nanos = Number(us % 1_000_000n) * 1000;
   return create(DurationSchema, { seconds, nanos });
+}
+
+/** A Timestamp message of exactly `us` µs since the epoch (`nanos` is never negative, as protobuf requires). */
+function timestampFromMicros(us: bigint): CelInput {
+  let seconds = us / 1_000_000n;
+  let micros = us % 1_000_000n;
+  if (micros < 0n) {
+    seconds -= 1n;
+    micros += 1_000_000n;
+  }
+  return create(TimestampSchema, { seconds, nanos: Number(micros) * 1000 });
 }
 
 function jsonToCel(value: unknown): CelInput {

@@ -3,6 +3,7 @@
  * rule ids are data in the generated code; these only compute.
  */
 import { RE2JS } from "@bufbuild/re2";
+import { epochMicrosOf } from "../records/precise-timestamp.js";
 import { RuleEvaluationError } from "./evaluation-error.js";
 import { linearRegExp } from "./simple-pattern.js";
 
@@ -139,6 +140,20 @@ export function allUnique(values: readonly unknown[]): boolean {
 /** Exact decimal text of a bigint-or-number, for messages. */
 export function numberText(value: number | bigint): string {
   return valueText(value);
+}
+
+/**
+ * How far a Timestamp value is from now, in µs (never negative), for `timestamp.within`: exact to the µs, with now
+ * in ms as protovalidate's `now` is.
+ */
+export function microsFromNow(date: Date): bigint {
+  const d = epochMicrosOf(date) - BigInt(Date.now()) * 1000n;
+  return d < 0n ? -d : d;
+}
+
+/** Now in µs since the epoch (protovalidate's `now`: `Date.now()`, a millisecond), for `lt_now` / `gt_now`. */
+export function nowMicros(): bigint {
+  return BigInt(Date.now()) * 1000n;
 }
 
 /** The type URL of an Any held as its proto3 JSON (`{ "@type": … }`); empty when there is none. */

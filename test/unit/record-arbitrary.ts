@@ -6,9 +6,15 @@
  * Records come out of `new Class(init)`, so they are exactly what the constructor makes.
  */
 import fc from "fast-check";
-import type { FieldDescriptor, FieldType, RecordDescriptor, ScalarKind } from "../../runtime/src/index.js";
+import {
+  type FieldDescriptor,
+  type FieldType,
+  PreciseTimestamp,
+  type RecordDescriptor,
+  type ScalarKind,
+} from "../../runtime/src/index.js";
 
-/** 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z, TIMESTAMP's range. */
+/** 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z, TIMESTAMP's range (to the ms; µs up to .999999). */
 const MIN_TIMESTAMP_MS = -62_135_596_800_000;
 const MAX_TIMESTAMP_MS = 253_402_300_799_999;
 /** 0001-01-01 and 9999-12-31 as days since the epoch. */
@@ -77,7 +83,13 @@ export function valueArbitrary(type: FieldType, depth: number, maxItems: number)
     case "message":
       return initArbitrary(type.record(), depth - 1, maxItems);
     case "timestamp":
-      return fc.integer({ min: MIN_TIMESTAMP_MS, max: MAX_TIMESTAMP_MS }).map((ms) => new Date(ms));
+      // A plain Date (whole ms) or a PreciseTimestamp (any µs), over the whole TIMESTAMP range.
+      return fc.oneof(
+        fc.integer({ min: MIN_TIMESTAMP_MS, max: MAX_TIMESTAMP_MS }).map((ms) => new Date(ms)),
+        fc
+          .bigInt({ min: BigInt(MIN_TIMESTAMP_MS) * 1000n, max: BigInt(MAX_TIMESTAMP_MS) * 1000n + 999n })
+          .map((micros) => PreciseTimestamp.fromEpochMicros(micros)),
+      );
     case "date":
       return fc
         .integer({ min: MIN_DAYS, max: MAX_DAYS })

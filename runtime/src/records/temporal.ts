@@ -126,7 +126,11 @@ export function formatDate(days: number): string {
  */
 const MAX_TIMESTAMP_TEXT = 64;
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+/**
+ * Upper-case "T" and "Z" only: RFC 3339 allows lower case, but protobuf's parsers (C++, Java, protobuf-es) refuse it,
+ * and a record accepted here should be one every proto3 JSON reader accepts.
+ */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
 /**
  * An RFC 3339 timestamp as proto3 JSON writes it (`1972-01-01T10:00:20.021Z`, any offset), exact: a

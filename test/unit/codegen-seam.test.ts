@@ -147,6 +147,7 @@ describe("the record base", () => {
       "fromJson",
       "fromProto",
       "parquetSchema",
+      "pick",
       "safeFromJson",
       "sparkDdl",
       "sparkSchema",

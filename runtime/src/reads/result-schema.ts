@@ -38,7 +38,7 @@ export function diffResultSchema(d: RecordDescriptor, result: DataType, options:
       const other = actual.find((a) => a.name.toLowerCase() === want.name.toLowerCase());
       lines.push(
         other === undefined
-          ? `${want.name}: missing from the result (the shape wants ${jsonTypeString(want.type)}${want.nullable ? "" : " NOT NULL"})`
+          ? `${want.name}: missing from the result (the shape wants ${jsonTypeString(want.type)}${want.nullable ? "" : ", not nullable"})`
           : `${want.name}: missing from the result, which has "${other.name}" (names are matched exactly)`,
       );
       continue;

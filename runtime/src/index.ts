@@ -59,6 +59,7 @@ export {
   type SparkErrorDetail,
   SparkSession,
 } from "./spark/session.js";
+export { SqlResult } from "./spark/sql-result.js";
 export {
   CachedToken,
   type CachedTokenOptions,

@@ -164,6 +164,20 @@ describe("typed reads", () => {
       expect(back[0]).toBeInstanceOf(Order);
     });
 
+    test("straight from spark.sql: the statement's promise reads into a shape; a failed statement fails the read", async () => {
+      const rows = await spark
+        .sql("SELECT order_id, status FROM typed_orders WHERE order_id = :id", { id: "ord_2" })
+        .into(Order.pick("orderId", "status"))
+        .collect();
+      expect(rows).toEqual([{ orderId: "ord_2", status: "STATUS_PAID" }]);
+      const df = await spark.sql("SELECT 1 AS n");
+      expect(await df.collect()).toEqual([{ n: 1 }]);
+      // The statement fails before the read starts: no unhandled rejection, the read gets Spark's error.
+      const broken = spark.sql("SELECT nope FROM typed_orders").into(Order);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await expect(broken.collect()).rejects.toMatchObject({ errorClass: "UNRESOLVED_COLUMN.WITH_SUGGESTION" });
+    });
+
     test("into a pick of a contract, with bound parameters", async () => {
       const df = await spark.sql(
         "SELECT order_id, total_amount, placed_at FROM typed_orders WHERE sequence_number > :n ORDER BY order_id",

@@ -3,7 +3,7 @@
  * a shape of one, and a result read into a shape is typed by it. Checked by `tsc -p tsconfig.json`; the type
  * assertions run as no-ops, and the few runtime checks (no server) run as tests.
  */
-import type { RecordShape, RecordTable, SparkSession, TypedResult } from "@lakehouse-contracts/runtime";
+import type { DataFrame, RecordShape, RecordTable, SparkSession, TypedResult } from "@lakehouse-contracts/runtime";
 import { describe, expect, expectTypeOf, test } from "vitest";
 import { Order, type Order_Line } from "../../generated/shop/v1/order_lakehouse.js";
 import { CustomerSpend } from "../../generated/shop/v1/report_lakehouse.js";
@@ -52,6 +52,11 @@ describe("SQL results are read into shapes", () => {
       expectTypeOf(picked).toEqualTypeOf<RecordShape<Pick<Order, "orderId" | "total">>>();
       expectTypeOf(await df.into(picked).collect()).toEqualTypeOf<Pick<Order, "orderId" | "total">[]>();
       for await (const row of df.into(CustomerSpend).stream()) expectTypeOf(row).toEqualTypeOf<CustomerSpend>();
+      // Straight from the statement's promise, which is still a Promise<DataFrame>.
+      expectTypeOf(spark.sql("SELECT 1").into(Order.pick("orderId"))).toEqualTypeOf<
+        TypedResult<Pick<Order, "orderId">>
+      >();
+      expectTypeOf(spark.sql("SELECT 1")).toExtend<Promise<DataFrame>>();
     };
     const wrong = () => {
       // @ts-expect-error a misspelt field does not compile

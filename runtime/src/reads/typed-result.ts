@@ -14,32 +14,37 @@ import type { RecordShape } from "./shape.js";
 export type IntoOptions = ResultSchemaOptions;
 
 export class TypedResult<T extends object> implements AsyncIterable<T> {
-  readonly #frame: DataFrame;
+  /** The result's DataFrame, or its promise (`spark.sql(…).into(…)`: the statement is still being run). */
+  readonly #frame: DataFrame | Promise<DataFrame>;
   readonly #shape: RecordShape<T>;
   readonly #options: IntoOptions;
 
-  constructor(frame: DataFrame, shape: RecordShape<T>, options: IntoOptions = {}) {
+  constructor(frame: DataFrame | Promise<DataFrame>, shape: RecordShape<T>, options: IntoOptions = {}) {
     this.#frame = frame;
+    // Seen when the result is read; until then a failed statement is not an unhandled rejection.
+    if (frame instanceof Promise) frame.catch(() => {});
     this.#shape = shape;
     this.#options = options;
   }
 
   /** Throws `ResultShapeMismatchError` when the result does not fit the shape (the query does not run). */
   async check(options: QueryOptions = {}): Promise<void> {
-    const differences = diffResultSchema(this.#shape.descriptor, await this.#frame.schema(options), this.#options);
+    const frame = await this.#frame;
+    const differences = diffResultSchema(this.#shape.descriptor, await frame.schema(options), this.#options);
     if (differences.length > 0) throw new ResultShapeMismatchError(this.#shape.descriptor.typeName, differences);
   }
 
   /** Every row, decoded into the shape (buffered: the whole result is in memory). */
   async collect(options: QueryOptions = {}): Promise<T[]> {
     await this.check(options);
-    return this.#shape.fromArrow(await this.#read().toArrow(options));
+    return this.#shape.fromArrow(await (await this.#read()).toArrow(options));
   }
 
   /** Each row, decoded into the shape one Arrow batch at a time as the server sends them (constant memory). */
   async *stream(options: QueryOptions = {}): AsyncGenerator<T, void, undefined> {
     await this.check(options);
-    for await (const batch of this.#read().batches(options)) yield* this.#shape.fromArrow(new Table([batch]));
+    const frame = await this.#read();
+    for await (const batch of frame.batches(options)) yield* this.#shape.fromArrow(new Table([batch]));
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -47,8 +52,9 @@ export class TypedResult<T extends object> implements AsyncIterable<T> {
   }
 
   /** The plan to run: with extra columns ignored, only the shape's columns are sent (and, where Spark can, read). */
-  #read(): DataFrame {
-    if (this.#options.extraColumns !== "ignore") return this.#frame;
-    return this.#frame.select(...this.#shape.descriptor.fields.map((f) => quoteIdentifier(f.column)));
+  async #read(): Promise<DataFrame> {
+    const frame = await this.#frame;
+    if (this.#options.extraColumns !== "ignore") return frame;
+    return frame.select(...this.#shape.descriptor.fields.map((f) => quoteIdentifier(f.column)));
   }
 }

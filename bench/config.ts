@@ -12,6 +12,8 @@ export interface BenchConfig {
   readonly readPlan: RunPlan;
   /** The long streaming step (BasicTestRecord rows, ours only, peak RSS growth); 0 skips it. */
   readonly streamRows: number;
+  /** Rows of the SQL result streamed into a report's record class (typed-read.ts). */
+  readonly typedReadRows: number;
   readonly validateRecords: number;
   /** Passes over the records per timed run of ours and the hand-written check (protovalidate makes one). */
   readonly validatePasses: number;
@@ -30,6 +32,7 @@ export const QUICK: BenchConfig = {
   readRows: { basic: 2000, order: 500 },
   readPlan: { warmup: 0, runs: 1 },
   streamRows: 5000,
+  typedReadRows: 20_000,
   validateRecords: 1000,
   validatePasses: 1,
   validatePlan: { warmup: 1, runs: 3 },
@@ -46,6 +49,7 @@ export const FULL: BenchConfig = {
   readRows: { basic: 1_000_000, order: 100_000 },
   readPlan: { warmup: 1, runs: 3 },
   streamRows: 10_000_000,
+  typedReadRows: 1_000_000,
   validateRecords: 5000,
   validatePasses: 20,
   validatePlan: { warmup: 3, runs: 9 },
@@ -62,5 +66,6 @@ export function capRows(config: BenchConfig, maxRows: number): BenchConfig {
     ...config,
     insertSizes: { basic: cap(config.insertSizes.basic), order: cap(config.insertSizes.order) },
     readRows: { basic: Math.min(config.readRows.basic, maxRows), order: Math.min(config.readRows.order, maxRows) },
+    typedReadRows: Math.min(config.typedReadRows, maxRows),
   };
 }

@@ -1,7 +1,7 @@
 /** What every section returns: measured figures, comparisons against peers, and correctness checks. */
 import type { Timing } from "./stats.js";
 
-export type Section = "insert" | "read" | "validate" | "encode" | "generate" | "ingest";
+export type Section = "insert" | "read" | "typed-read" | "validate" | "encode" | "generate" | "ingest";
 
 export interface Figure {
   readonly section: Section;

@@ -25,11 +25,13 @@ import { readSection } from "./read.js";
 import { type BenchReport, markdown } from "./report.js";
 import { emptySection, type SectionResult } from "./results.js";
 import { acquireServer } from "./spark.js";
+import { typedReadSection } from "./typed-read.js";
 import { validateSection } from "./validate.js";
 
 const SECTIONS: Record<string, (ctx: BenchContext) => Promise<SectionResult>> = {
   insert: insertSection,
   read: readSection,
+  "typed-read": typedReadSection,
   validate: validateSection,
   encode: encodeSection,
   generate: generateSection,
@@ -80,8 +82,8 @@ mkdirSync(tableDir, { recursive: true });
 mkdirSync(outDir, { recursive: true });
 
 const started = Date.now();
-// Insert, read and ingest talk to Spark (insert and read to pyspark too); validate, encode and generate run here.
-const needsServer = only.some((s) => s === "insert" || s === "read" || s === "ingest");
+// Insert, read, typed-read and ingest talk to Spark (insert and read to pyspark too); validate, encode and generate run here.
+const needsServer = only.some((s) => s === "insert" || s === "read" || s === "typed-read" || s === "ingest");
 const needsPython = only.some((s) => s === "insert" || s === "read");
 const python = needsPython ? ensureVenv(log) : undefined;
 const goPeer = needsPython ? ensureGoPeer(log) : undefined;

@@ -22,6 +22,7 @@
  * | `IdempotencyConflictError` | idempotency_conflict | `isIdempotencyConflictError` |
  * | `RecordsRejectedError` | records_rejected | `isRecordsRejectedError` |
  * | `TableSchemaMismatchError` | table_schema_mismatch | `isTableSchemaMismatchError` |
+ * | `ResultShapeMismatchError` | result_shape_mismatch | `isResultShapeMismatchError` |
  * | `RecordEncodeError` | encode | `isRecordEncodeError` |
  * | `RecordDecodeError` | decode | `isRecordDecodeError` |
  * | `JsonDecodeError` | json_decode | `isJsonDecodeError` |
@@ -51,6 +52,7 @@ export type LakehouseErrorCode =
   | "protocol"
   | "records_rejected"
   | "table_schema_mismatch"
+  | "result_shape_mismatch"
   | "encode"
   | "decode"
   | "json_decode"

@@ -30,6 +30,10 @@ export {
   SparkError,
   TimeoutError,
 } from "./errors.js";
+export { isResultShapeMismatchError, ResultShapeMismatchError } from "./reads/errors.js";
+export type { ResultSchemaOptions } from "./reads/result-schema.js";
+export { type FieldKey, pickShape, type RecordShape } from "./reads/shape.js";
+export { type IntoOptions, TypedResult } from "./reads/typed-result.js";
 export * from "./records/index.js";
 export { Secret } from "./secret.js";
 export { ArtifactManager } from "./spark/artifacts.js";
@@ -55,6 +59,7 @@ export {
   type SparkErrorDetail,
   SparkSession,
 } from "./spark/session.js";
+export { SqlResult } from "./spark/sql-result.js";
 export {
   CachedToken,
   type CachedTokenOptions,
@@ -92,6 +97,7 @@ export {
   type InsertResult,
   type InsertStreamOptions,
   type InsertStreamResult,
+  type ProjectionOptions,
   type ReadOptions,
   RecordTable,
   type RecordTableOptions,

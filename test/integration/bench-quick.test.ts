@@ -17,7 +17,7 @@ import { repoRoot } from "../../tools/lib/paths.js";
 const out = mkdtempSync(join(tmpdir(), "lakehouse-bench-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-const SECTIONS = ["insert", "read", "validate", "encode", "generate", "ingest"];
+const SECTIONS = ["insert", "read", "typed-read", "validate", "encode", "generate", "ingest"];
 
 test("the quick bench runs every section with passing row checks", () => {
   const warehouse = inject("sparkWarehouse");

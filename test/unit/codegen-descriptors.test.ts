@@ -146,6 +146,7 @@ describe("every contract of contracts/: the expanded descriptor is the plugin's 
       "shop/v1/common",
       "shop/v1/customer",
       "shop/v1/order",
+      "shop/v1/report",
     ]);
   });
 

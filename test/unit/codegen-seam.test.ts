@@ -150,6 +150,7 @@ describe("the record base", () => {
       "fromJson",
       "fromProto",
       "parquetSchema",
+      "pick",
       "safeFromJson",
       "sparkDdl",
       "sparkSchema",

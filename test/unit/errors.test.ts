@@ -65,6 +65,7 @@ function instances(r: Runtime): Record<string, LakehouseError> {
     IdempotencyConflictError: new r.IdempotencyConflictError("t", { appId: "a", version: 1n }, "it is another batch"),
     RecordsRejectedError: new r.RecordsRejectedError("t.R", 2, [{ index: 1, issues: [violation] }]),
     TableSchemaMismatchError: new r.TableSchemaMismatchError("t.R", "t", ["id: expected BIGINT, got INT"]),
+    ResultShapeMismatchError: new r.ResultShapeMismatchError("t.R", ["id: the result has int, the shape wants bigint"]),
     RecordEncodeError: new r.RecordEncodeError("t.R", [{ path: "[0].id", message: "is missing" }]),
     RecordDecodeError: new r.RecordDecodeError("t.R", [{ path: "[0].id", message: "is NULL" }]),
     JsonDecodeError: new r.JsonDecodeError("t.R", [{ path: "id", message: "must be a string" }]),

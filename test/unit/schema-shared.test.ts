@@ -23,6 +23,7 @@ import { describe, expect, test } from "vitest";
 import * as common from "../../generated/shop/v1/common_lakehouse.js";
 import * as customer from "../../generated/shop/v1/customer_lakehouse.js";
 import * as order from "../../generated/shop/v1/order_lakehouse.js";
+import * as report from "../../generated/shop/v1/report_lakehouse.js";
 import { buildRecord, messagesOf, recordColumns } from "../../protoc-gen-lakehouse/src/model/index.js";
 import * as review from "../../review/src/index.js";
 import type { RecordDescriptor } from "../../runtime/src/index.js";
@@ -214,7 +215,7 @@ describe("the plugin, review and the runtime import the schema package", () => {
 describe("one mapping: the plugin's model and the generated descriptors agree", () => {
   const registry = review.loadContracts(undefined, { contracts: join(repoRoot, "contracts"), buf });
   const generated = new Map<string, RecordDescriptor>();
-  for (const module of [common, customer, order]) {
+  for (const module of [common, customer, order, report]) {
     for (const value of Object.values(module)) {
       const descriptor = (value as { descriptor?: RecordDescriptor }).descriptor;
       if (typeof value === "function" && descriptor !== undefined) generated.set(descriptor.typeName, descriptor);

@@ -18,6 +18,7 @@
  */
 import type { JsonValue } from "@bufbuild/protobuf";
 import type { Schema, Table } from "apache-arrow";
+import { type FieldKey, pickShape, type RecordShape } from "../reads/shape.js";
 import { fromArrow } from "../records/arrow-decode.js";
 import { toArrow } from "../records/arrow-encode.js";
 import { arrowSchema } from "../records/arrow-schema.js";
@@ -88,6 +89,12 @@ export interface RecordStatics<T, I> {
   toArrow(records: readonly T[]): Table;
   /** The records of an Arrow table with this record's schema. */
   fromArrow(table: Table): T[];
+  /**
+   * The part of this record made of `fields` (properties: fields, or oneofs), as a shape to read query results into;
+   * its rows are `Pick<T, K>`s.
+   * @example const totals = await (await spark.sql("SELECT order_id, total FROM orders")).into(Order.pick("orderId", "total")).collect();
+   */
+  pick<K extends FieldKey<T>>(...fields: K[]): RecordShape<Pick<T, K>>;
   /** A Parquet file of `records`. */
   toParquet(records: readonly T[]): Promise<Uint8Array>;
   /**
@@ -188,6 +195,11 @@ function makeBase<T extends object, I extends object>() {
     static fromArrow(table: Table): T[] {
       const cls = self();
       return fromArrow(cls.descriptor, table).map((row) => new cls(row as I));
+    }
+
+    static pick<K extends FieldKey<T>>(...fields: K[]): RecordShape<Pick<T, K>> {
+      const cls = self();
+      return pickShape<T, K>({ descriptor: cls.descriptor, create: (init: I) => new cls(init) }, fields);
     }
 
     static toParquet(records: readonly T[]): Promise<Uint8Array> {

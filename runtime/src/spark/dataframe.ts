@@ -8,6 +8,8 @@ import { decodeIpcStream, tableFromBatches } from "../arrow/ipc.js";
 import { batchToRows, type Row } from "../arrow/rows.js";
 import { ProtocolError } from "../errors.js";
 import type { DataType } from "../gen/spark/connect/types_pb.js";
+import type { RecordShape } from "../reads/shape.js";
+import { type IntoOptions, TypedResult } from "../reads/typed-result.js";
 import type { SparkClient } from "./client.js";
 import type { ExecuteOptions } from "./execute.js";
 import type { ExpressionInit, RelationInit } from "./relations.js";
@@ -103,6 +105,20 @@ export class DataFrame {
         columns.map((c) => (typeof c === "string" ? { name: c } : c)),
       ),
     );
+  }
+
+  /** The distinct rows (Spark's `Deduplicate` on all columns). */
+  distinct(): DataFrame {
+    return this.#derive(rel.distinct(this.relation));
+  }
+
+  /**
+   * This result read into a shape: a record class (`Order`), a part of one (`Order.pick("orderId", "total")`), or a
+   * report's class. Its schema is checked against the shape before any row is read (see reads/typed-result.ts).
+   * @example const totals = await (await spark.sql("SELECT order_id, total FROM orders")).into(Order.pick("orderId", "total")).collect();
+   */
+  into<T extends object>(shape: RecordShape<T>, options: IntoOptions = {}): TypedResult<T> {
+    return new TypedResult(this, shape, options);
   }
 
   limit(n: number): DataFrame {

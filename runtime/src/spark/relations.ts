@@ -119,6 +119,11 @@ export function sort(input: RelationInit, columns: readonly { name: string; desc
   };
 }
 
+/** The distinct rows of `input` (all columns are the key). */
+export function distinct(input: RelationInit): RelationInit {
+  return { relType: { case: "deduplicate", value: { input, allColumnsAsKeys: true } } };
+}
+
 export function limit(input: RelationInit, n: number): RelationInit {
   return { relType: { case: "limit", value: { input, limit: n } } };
 }

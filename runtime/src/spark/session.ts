@@ -42,6 +42,7 @@ import {
 import type { SqlParams } from "./relations.js";
 import * as rel from "./relations.js";
 import { DEFAULT_RETRY_POLICY, type RetryBudget, type RetryPolicy } from "./retry.js";
+import { SqlResult } from "./sql-result.js";
 import { CachedToken, staticToken, type TokenProvider } from "./token-provider.js";
 import { DEFAULT_TIMEOUTS, type Timeouts, type Transport } from "./transport.js";
 
@@ -222,10 +223,16 @@ export class SparkSession {
 
   /**
    * Run SQL with bound parameters and return its result as a DataFrame. Like pyspark, the statement is executed
-   * now (so DDL and DML take effect), and a query's DataFrame re-runs lazily when read.
+   * now (so DDL and DML take effect), and a query's DataFrame re-runs lazily when read. The promise can be read
+   * into a shape at once (`SqlResult.into`).
    * @example await spark.sql("SELECT * FROM t WHERE id = :id", { id: 42n })
+   * @example await spark.sql("SELECT order_id, total_amount FROM orders").into(Order.pick("orderId", "total")).collect()
    */
-  async sql(query: string, params?: SqlParams, options: QueryOptions = {}): Promise<DataFrame> {
+  sql(query: string, params?: SqlParams, options: QueryOptions = {}): SqlResult {
+    return SqlResult.of(this.#sql(query, params, options));
+  }
+
+  async #sql(query: string, params: SqlParams | undefined, options: QueryOptions): Promise<DataFrame> {
     const responses = await this.#client.executeCommand(
       { commandType: { case: "sqlCommand", value: { input: rel.sqlRelation(query, params) } } },
       options,

@@ -21,6 +21,7 @@ import {
   isDeltaConflictError,
   isSparkError,
 } from "../errors.js";
+import { type FieldKey, pickShape, type RecordShape } from "../reads/shape.js";
 import { toArrow } from "../records/arrow-encode.js";
 import { arrowSchema } from "../records/arrow-schema.js";
 import type { FieldDescriptor, RecordDescriptor } from "../records/descriptor.js";
@@ -158,6 +159,14 @@ export interface ReadOptions extends QueryOptions {
   limit?: number;
   /** Sort by these fields (property names), ascending unless `descending`. */
   orderBy?: readonly { field: string; descending?: boolean }[];
+}
+
+/** A read of some properties of the records: `{ select: ["orderId", "total"] }` reads only their columns. */
+export interface ProjectionOptions<T, K extends FieldKey<T>> extends ReadOptions {
+  /** The properties to read (fields, or oneofs with all their members); rows are `Pick<T, K>`s of them. */
+  select: readonly K[];
+  /** One row for each distinct selected value (Spark's `Deduplicate`); `orderBy` may then name selected fields only. */
+  distinct?: boolean;
 }
 
 export interface RecordTableOptions extends TableLocation {
@@ -617,43 +626,93 @@ export class RecordTable<T extends object> {
     return out;
   }
 
-  /** Typed records matching `filter`, buffered. */
-  async query(filter?: Filter<T>, options: ReadOptions = {}): Promise<T[]> {
-    const table = await this.#frame(filter, options).toArrow(options);
-    return this.#class.fromArrow(table);
+  /**
+   * Typed records matching `filter`, buffered. With `select`, only those properties' columns are read, and each row
+   * is a `Pick<T, …>` of them (`distinct` keeps one of each distinct row).
+   * @example const recent = await orders.query({ status: "STATUS_PAID" }, { select: ["orderId", "total"], limit: 10 });
+   */
+  query<K extends FieldKey<T>>(filter: Filter<T> | undefined, options: ProjectionOptions<T, K>): Promise<Pick<T, K>[]>;
+  query(filter?: Filter<T>, options?: ReadOptions): Promise<T[]>;
+  async query(filter?: Filter<T>, options: ReadOptions & Partial<ProjectionOptions<T, FieldKey<T>>> = {}) {
+    const { frame, shape } = this.#read(filter, options);
+    return shape.fromArrow(await frame.toArrow(options));
   }
 
-  /** Typed records matching `filter`, streamed with back-pressure in constant memory. */
-  async *stream(filter?: Filter<T>, options: ReadOptions = {}): AsyncGenerator<T, void, undefined> {
-    for await (const batch of this.#frame(filter, options).batches(options)) {
-      yield* this.#class.fromArrow(new Table([batch]));
-    }
+  /** Typed records (or, with `select`, picks of them) matching `filter`, streamed with back-pressure in constant memory. */
+  stream<K extends FieldKey<T>>(
+    filter: Filter<T> | undefined,
+    options: ProjectionOptions<T, K>,
+  ): AsyncGenerator<Pick<T, K>, void, undefined>;
+  stream(filter?: Filter<T>, options?: ReadOptions): AsyncGenerator<T, void, undefined>;
+  async *stream(
+    filter?: Filter<T>,
+    options: ReadOptions & Partial<ProjectionOptions<T, FieldKey<T>>> = {},
+  ): AsyncGenerator<object, void, undefined> {
+    const { frame, shape } = this.#read(filter, options);
+    for await (const batch of frame.batches(options)) yield* shape.fromArrow(new Table([batch]));
   }
 
-  /** Spark's physical plan for a query with `filter` (shows partition pruning: `PartitionFilters: […]`). */
-  explain(filter?: Filter<T>, options: QueryOptions = {}): Promise<string> {
-    return this.#frame(filter, {}).explain("simple", options);
+  /**
+   * Spark's physical plan for a query with `filter` (shows partition pruning: `PartitionFilters: […]`), and with
+   * `select`, the columns read (`ReadSchema: struct<…>`).
+   */
+  explain(
+    filter?: Filter<T>,
+    options: QueryOptions & Partial<ProjectionOptions<T, FieldKey<T>>> = {},
+  ): Promise<string> {
+    return this.#read(filter, options).frame.explain("simple", options);
   }
 
   count(filter?: Filter<T>, options: QueryOptions = {}): Promise<bigint> {
     return this.#frame(filter, {}).count(options);
   }
 
-  #frame(filter: Filter<T> | undefined, options: ReadOptions) {
+  /** The plan of a read and the shape its rows are decoded into (the record, or the selected part of it). */
+  #read(
+    filter: Filter<T> | undefined,
+    options: ReadOptions & Partial<ProjectionOptions<T, FieldKey<T>>>,
+  ): { frame: DataFrame; shape: RecordShape<object> } {
+    if (options.select === undefined) {
+      if (options.distinct === true) {
+        throw new InvalidArgumentError("distinct: needs a selection (`select`); whole records are distinct by key");
+      }
+      return { frame: this.#frame(filter, options), shape: this.#class };
+    }
+    const shape = pickShape(this.#class, options.select);
+    return { frame: this.#frame(filter, options, shape.descriptor, options.distinct === true), shape };
+  }
+
+  /**
+   * filter → sort → project → limit; with `distinct`, filter → project → distinct → sort → limit (Spark sorts by an
+   * unselected column through a projection, not through a distinct: there the sort fields must be selected).
+   */
+  #frame(
+    filter: Filter<T> | undefined,
+    options: ReadOptions,
+    selection?: RecordDescriptor,
+    distinct = false,
+  ): DataFrame {
     let df = this.target.read(this.#session);
     const condition = filterExpression(this.descriptor, filter);
     if (condition) df = df.filter(condition);
-    if (options.orderBy && options.orderBy.length > 0) {
-      df = df.orderBy(
-        ...options.orderBy.map((o) => {
-          const field = this.descriptor.fields.find((f) => f.name === o.field);
-          if (!field)
-            throw new InvalidArgumentError(`${this.descriptor.typeName} has no field "${o.field}" to sort by`);
-          return { name: field.column, descending: o.descending ?? false };
-        }),
-      );
+    const order = (options.orderBy ?? []).map((o) => {
+      const field = this.descriptor.fields.find((f) => f.name === o.field);
+      if (!field) throw new InvalidArgumentError(`${this.descriptor.typeName} has no field "${o.field}" to sort by`);
+      if (distinct && !selection?.fields.includes(field)) {
+        throw new InvalidArgumentError(`distinct: sorts by selected fields only, and "${o.field}" is not selected`);
+      }
+      return { name: field.column, descending: o.descending ?? false };
+    });
+    if (order.length > 0 && !distinct) df = df.orderBy(...order);
+    if (selection !== undefined) df = df.select(...selection.fields.map((f) => quoteIdentifier(f.column)));
+    if (distinct) df = df.distinct();
+    if (order.length > 0 && distinct) df = df.orderBy(...order);
+    if (options.limit !== undefined) {
+      if (!Number.isSafeInteger(options.limit) || options.limit < 0) {
+        throw new InvalidArgumentError(`limit: must be a non-negative integer, not ${options.limit}`);
+      }
+      df = df.limit(options.limit);
     }
-    if (options.limit !== undefined) df = df.limit(options.limit);
     return df;
   }
 

@@ -68,5 +68,6 @@ export function runGo<T>(args: unknown): Promise<T> {
 export const GO_CANNOT = [
   "Go peer (spark-connect-go): no streamed read — DataFrame.All() calls Collect() and iterates the collected rows (spark/sql/dataframe.go), so a stream is a whole read; it is listed under 'whole' as Collect().",
   "Go peer: Collect() of nested rows (Order) runs at about 10 rows/s (500 rows took 53 s in the quick bench of 2026-12-02), so it is measured for the flat contract only; ToArrow() is measured for both.",
+  "Go peer: its gRPC receive limit is raised to 128 MiB (pyspark-client's default) through its channel.Builder; with grpc-go's 4 MiB, which spark-connect-go keeps, a whole read of 100k Orders fails (a 7 MB message).",
   "Go peer: no exactly-once append — DataFrameWriter has Mode, Format and Save only (spark/sql/dataframewriter.go), so txnAppId/txnVersion cannot be passed; it is compared with plain pyspark and ours (DataFrame write), not with 'same guarantees'.",
 ];

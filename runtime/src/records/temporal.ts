@@ -127,8 +127,8 @@ export function formatDate(days: number): string {
 const MAX_TIMESTAMP_TEXT = 64;
 
 /**
- * Upper-case "T" and "Z" only: RFC 3339 allows lower case, but protobuf's parsers (C++, Java, protobuf-es) refuse it,
- * and a record accepted here should be one every proto3 JSON reader accepts.
+ * Upper-case "T" and "Z" only: RFC 3339 allows lower case, but protobuf-es refuses it (test/unit/proto-es-property
+ * found the difference), and a record accepted here should be one other proto3 JSON readers accept.
  */
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 

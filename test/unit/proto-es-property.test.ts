@@ -377,9 +377,9 @@ const scalarOf = (slot: Slot) =>
 const isInt64 = (slot: Slot) => ["int64", "sint64", "sfixed64", "uint64", "fixed64"].includes(scalarOf(slot) ?? "");
 
 /**
- * Where we disagree with protobuf-es on purpose, each with its reason. protobuf's own parsers (C++ `util/json`,
- * Java `JsonFormat`) side with us on the strict ones (number text, calendar, base64); the rest follow from the
- * record model (names for enums, DECIMAL text, µs, ingest metadata).
+ * Where we disagree with protobuf-es on purpose, each with its reason: strictness where protobuf-es is lenient
+ * (number text, the calendar, base64), and what follows from the record model (names for enums, DECIMAL text, µs,
+ * ingest metadata).
  */
 const DELIBERATE: Record<string, (d: Disagreement) => boolean> = {
   "ingest metadata: an absent ingest id, created_at or updated_at is filled in by the constructor (a new id, now)": (
@@ -391,8 +391,8 @@ const DELIBERATE: Record<string, (d: Disagreement) => boolean> = {
       (refusedByUs(d.verdict) && kindOf(d.slot) === "decimal"),
   "int64 as a JSON number beyond 2^53 already lost digits: refused, it must come as a string": (d) =>
     refusedByUs(d.verdict) && isInt64(d.slot) && typeof d.form === "number" && !Number.isSafeInteger(d.form),
-  'number text is a number: no spaces, no hex ("0x10"); protobuf-es reads it with Number()/BigInt(), protobuf C++ and Java refuse it':
-    (d) => refusedByUs(d.verdict) && typeof d.form === "string" && (/^\s|\s$/.test(d.form) || /^0x/i.test(d.form)),
+  'number text is a number: no spaces, no hex ("0x10"), which protobuf-es reads with Number()/BigInt()': (d) =>
+    refusedByUs(d.verdict) && typeof d.form === "string" && (/^\s|\s$/.test(d.form) || /^0x/i.test(d.form)),
   "enums are held by name: a number that names no value of the enum is refused (protobuf-es keeps it, proto3 enums being open)":
     (d) => refusedByUs(d.verdict) && kindOf(d.slot) === "enum" && typeof d.form === "number",
   'timestamps are calendar-checked: "02-30" and "24:00:00" are refused (protobuf-es rolls them over to the next day)': (

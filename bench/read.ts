@@ -5,9 +5,9 @@
  * the peak RSS of that process. Then the long step: streaming a big table with
  * ours, whose peak RSS growth must stay under 256 MiB.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { repoRoot } from "../tools/lib/paths.js";
+import { runJsonChild } from "./child.js";
 import type { BenchContext } from "./context.js";
 import { GO_CANNOT, runGo } from "./go/peer.js";
 import { runPython } from "./python/venv.js";
@@ -176,26 +176,12 @@ function oursRead(
   ctx: BenchContext,
   args: { path: string; contract: string; mode: ReadMode } & RunPlan,
 ): Promise<ReadRun> {
-  return new Promise((resolve, reject) => {
-    // node --import tsx: one process (the tsx bin would add a parent), so the child's RSS is the reader's alone.
-    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "bench", "read-child.ts")], {
-      cwd: repoRoot,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0)
-        return reject(new Error(`read-child (${args.mode}) exited with ${code}:\n${stderr.slice(-4000)}`));
-      resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as ReadRun);
-    });
-    child.stdin.end(JSON.stringify({ remote: ctx.remote, ...args }));
-  });
+  // node --import tsx: one process (the tsx bin would add a parent), so the child's RSS is the reader's alone.
+  return runJsonChild<ReadRun>(
+    `read-child (${args.mode})`,
+    process.execPath,
+    ["--import", "tsx", join(repoRoot, "bench", "read-child.ts")],
+    { remote: ctx.remote, ...args },
+    { cwd: repoRoot },
+  );
 }

@@ -4,9 +4,9 @@
  * time), beside the same result as untyped rows(). Each in its own process, with its peak RSS: memory must stay
  * bounded (peak RSS growth under 256 MiB, however many rows).
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { repoRoot } from "../tools/lib/paths.js";
+import { runJsonChild } from "./child.js";
 import type { BenchContext } from "./context.js";
 import { emptySection, type SectionResult } from "./results.js";
 import { type RunPlan, rates, summarize } from "./stats.js";
@@ -114,26 +114,12 @@ function merge(runs: readonly TypedReadRun[]): TypedReadRun {
 }
 
 function child(ctx: BenchContext, args: { query: string; mode: TypedReadMode } & RunPlan): Promise<TypedReadRun> {
-  return new Promise((resolve, reject) => {
-    // node --import tsx: one process, so the child's RSS is the reader's alone.
-    const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "bench", "typed-read-child.ts")], {
-      cwd: repoRoot,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    proc.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    proc.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    proc.on("error", reject);
-    proc.on("close", (code) => {
-      if (code !== 0)
-        return reject(new Error(`typed-read-child (${args.mode}) exited with ${code}:\n${stderr.slice(-4000)}`));
-      resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as TypedReadRun);
-    });
-    proc.stdin.end(JSON.stringify({ remote: ctx.remote, ...args }));
-  });
+  // node --import tsx: one process, so the child's RSS is the reader's alone.
+  return runJsonChild<TypedReadRun>(
+    `typed-read-child (${args.mode})`,
+    process.execPath,
+    ["--import", "tsx", join(repoRoot, "bench", "typed-read-child.ts")],
+    { remote: ctx.remote, ...args },
+    { cwd: repoRoot },
+  );
 }

@@ -3,11 +3,12 @@
  * machine's Go into .cache/bench/go-peer-<hash of its sources> at bench time (the module proxy serves the pinned
  * modules), and run like the Python peer: JSON arguments on stdin, one JSON result on the last stdout line.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir, repoRoot } from "../../tools/lib/paths.js";
+import { runJsonChild } from "../child.js";
 
 const here = join(repoRoot, "bench", "go");
 const SOURCES = ["go.mod", "go.sum", "main.go"];
@@ -40,28 +41,7 @@ export function ensureGoPeer(log: (line: string) => void): { sparkConnectGo: str
 export function runGo<T>(args: unknown): Promise<T> {
   const bin = binary;
   if (bin === undefined) return Promise.reject(new Error("ensureGoPeer() first"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, [], { stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const last = stdout.trim().split("\n").at(-1) ?? "";
-      if (code !== 0) return reject(new Error(`go peer exited with ${code}:\n${stderr.slice(-4000)}`));
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`go peer printed no JSON result:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(args));
-  });
+  return runJsonChild<T>("go peer", bin, [], args);
 }
 
 /** What the pinned version cannot do, read from its code: listed in the report. */

@@ -2,11 +2,12 @@
  * The Python peer as its users run it: python3.11, a venv with bench/python/requirements.txt (pinned), installed
  * once into .cache/bench/venv and reinstalled when the requirements change. Scripts print one JSON object.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir, repoRoot } from "../../tools/lib/paths.js";
+import { runJsonChild } from "../child.js";
 
 const here = join(repoRoot, "bench", "python");
 const venv = join(cacheDir, "bench", "venv");
@@ -43,26 +44,5 @@ function runPythonSync(args: readonly string[]): string {
 
 /** Runs bench/python/<script> with JSON arguments on stdin; resolves its JSON result (the last stdout line). */
 export function runPython<T>(script: string, args: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, [join(here, script)], { env: pythonEnv(), stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const last = stdout.trim().split("\n").at(-1) ?? "";
-      if (code !== 0) return reject(new Error(`python ${script} exited with ${code}:\n${stderr.slice(-4000)}`));
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`python ${script} printed no JSON result:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(args));
-  });
+  return runJsonChild<T>(`python ${script}`, python, [join(here, script)], args, { env: pythonEnv() });
 }

@@ -15,7 +15,7 @@ import {
   Type,
 } from "apache-arrow";
 import { formatUnscaled } from "../records/numbers.js";
-import { timestampOf } from "../records/precise-timestamp.js";
+import { timestampOfMicros } from "../records/precise-timestamp.js";
 
 export type Row = Record<string, unknown>;
 type Convert = (value: unknown) => unknown;
@@ -110,13 +110,7 @@ const MICROS_DIVISOR: Record<TimeUnit, bigint> = {
 function micros(value: bigint, divisor: bigint): Date {
   let us = divisor < 0n ? value * -divisor : value / divisor;
   if (divisor > 1n && value % divisor < 0n) us -= 1n; // round down, as for a Date's milliseconds
-  let ms = us / 1000n;
-  let sub = us % 1000n;
-  if (sub < 0n) {
-    ms -= 1n;
-    sub += 1000n;
-  }
-  return timestampOf(Number(ms), Number(sub));
+  return timestampOfMicros(us);
 }
 
 export function converterFor(type: DataType): Convert {

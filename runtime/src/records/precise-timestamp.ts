@@ -169,6 +169,17 @@ export function timestampOf(ms: number, micros: number): Date {
   return micros === 0 ? new Date(ms) : new PreciseTimestamp(ms, micros);
 }
 
+/** µs since the epoch as a `Date` (a `PreciseTimestamp` when they are not whole milliseconds), rounding toward -∞. */
+export function timestampOfMicros(us: bigint): Date {
+  let ms = us / 1000n;
+  let micros = us % 1000n;
+  if (micros < 0n) {
+    ms -= 1n;
+    micros += 1000n;
+  }
+  return timestampOf(Number(ms), Number(micros));
+}
+
 /**
  * `date` + `micros` µs in RFC 3339, UTC, with 0, 3 or 6 fraction digits (proto3 JSON: "0, 3, 6 or 9 fractional
  * digits").

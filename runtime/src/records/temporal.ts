@@ -7,7 +7,7 @@
  * - Duration: bigint µs ↔ proto3 JSON `"1.5s"`, within proto's ±315,576,000,000 s.
  */
 import { Invalid, MAX_INTEGER_TEXT, textTooLong } from "./numbers.js";
-import { microsOfMilliOf, rfc3339, timestampOf } from "./precise-timestamp.js";
+import { microsOfMilliOf, rfc3339, timestampOf, timestampOfMicros } from "./precise-timestamp.js";
 
 const MS_PER_DAY = 86_400_000;
 /** 0001-01-01T00:00:00.000Z */
@@ -68,13 +68,7 @@ export function timestampToDate(value: bigint, unitsPerSecond: bigint): Date | I
   } else {
     us = value * (1_000_000n / unitsPerSecond);
   }
-  let ms = us / 1000n;
-  let micros = us % 1000n;
-  if (micros < 0n) {
-    ms -= 1n;
-    micros += 1000n;
-  }
-  return timestampOf(Number(ms), Number(micros));
+  return timestampOfMicros(us);
 }
 
 function utcMs(year: number, month: number, day: number, h = 0, m = 0, s = 0): number {
